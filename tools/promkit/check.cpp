@@ -1,0 +1,10 @@
+// The 'check' command family.
+#include <CLI/CLI.hpp>
+
+#include "app.h"
+
+namespace promkit::cli {
+
+void RegisterCheck(CLI::App& root, Mode mode, int* exit_code) {}
+
+}  // namespace promkit::cli

@@ -1,0 +1,10 @@
+// The 'docs' command family.
+#include <CLI/CLI.hpp>
+
+#include "app.h"
+
+namespace promkit::cli {
+
+void RegisterDocs(CLI::App& root, Mode mode, int* exit_code) {}
+
+}  // namespace promkit::cli
