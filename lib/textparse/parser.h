@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/histogram.h"
 #include "model/labels.h"
 #include "util/status.h"
 
@@ -83,6 +84,13 @@ class Parser {
   // The created timestamp (ms) of the current sample's series, when the format carries one
   // (OpenMetrics `_created`, protobuf created_timestamp).
   virtual std::optional<int64_t> CreatedTimestamp() = 0;
+
+  // kHistogram: the native histogram of the current sample, compacted. Exactly one of the two
+  // is non-null: the integer histogram, or the float one when the input carries float counts.
+  // The pointee is owned by the parser and valid until the next Next(). Formats without
+  // native histograms keep these defaults.
+  virtual const model::Histogram* NativeHistogram() const { return nullptr; }
+  virtual const model::FloatHistogram* NativeFloatHistogram() const { return nullptr; }
 };
 
 }  // namespace promkit::textparse
