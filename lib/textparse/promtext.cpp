@@ -1,0 +1,757 @@
+#include "textparse/promtext.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "util/numbers.h"
+#include "util/strings.h"
+
+namespace promkit::textparse {
+namespace {
+
+constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Upstream's labels.FormatOpenMetricsFloat: Go's shortest form, with ".0" on integers.
+void AppendOpenMetricsFloat(std::string& out, double f) {
+  if (std::isnan(f)) {
+    out.append("NaN");
+    return;
+  }
+  if (std::isinf(f)) {
+    out.append(f > 0 ? "+Inf" : "-Inf");
+    return;
+  }
+  if (f == 0) {  // -0 too
+    out.append("0.0");
+    return;
+  }
+  size_t start = out.size();
+  util::AppendFloat(out, f, 'g', -1);
+  std::string_view w(out.data() + start, out.size() - start);
+  if (w.find_first_of("e.") == std::string_view::npos) out.append(".0");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lexer: a hand-written copy of the automaton upstream generates from promlex.l, kept
+// state-for-state because the error texts quote the exact token boundaries it produces.
+
+enum class Tok : int8_t {
+  kInvalid = -1,
+  kEOF = 0,
+  kLinebreak,
+  kWhitespace,
+  kHelp,
+  kType,
+  kUnit,
+  kEOFWord,
+  kText,
+  kComment,
+  kBlank,
+  kMName,
+  kQString,
+  kBraceOpen,
+  kBraceClose,
+  kLName,
+  kLValue,
+  kComma,
+  kEqual,
+  kTimestamp,
+  kValue,
+};
+
+std::string_view TokName(Tok t) {
+  switch (t) {
+    case Tok::kInvalid:
+      return "INVALID";
+    case Tok::kEOF:
+      return "EOF";
+    case Tok::kLinebreak:
+      return "LINEBREAK";
+    case Tok::kWhitespace:
+      return "WHITESPACE";
+    case Tok::kHelp:
+      return "HELP";
+    case Tok::kType:
+      return "TYPE";
+    case Tok::kUnit:
+      return "UNIT";
+    case Tok::kEOFWord:
+      return "EOFWORD";
+    case Tok::kText:
+      return "TEXT";
+    case Tok::kComment:
+      return "COMMENT";
+    case Tok::kBlank:
+      return "BLANK";
+    case Tok::kMName:
+      return "MNAME";
+    case Tok::kQString:
+      return "QSTRING";
+    case Tok::kBraceOpen:
+      return "BOPEN";
+    case Tok::kBraceClose:
+      return "BCLOSE";
+    case Tok::kLName:
+      return "LNAME";
+    case Tok::kLValue:
+      return "LVALUE";
+    case Tok::kComma:
+      return "COMMA";
+    case Tok::kEqual:
+      return "EQUAL";
+    case Tok::kTimestamp:
+      return "TIMESTAMP";
+    case Tok::kValue:
+      return "VALUE";
+  }
+  return "INVALID";
+}
+
+// Lexer start conditions (promlex.l's %x states).
+enum class State : uint8_t {
+  kInit,
+  kComment,
+  kMeta1,
+  kMeta2,
+  kLabels,
+  kLValue,
+  kValue,
+  kTimestamp
+};
+
+constexpr bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+constexpr bool IsMetricNameStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+}
+constexpr bool IsMetricNameChar(char c) { return IsMetricNameStart(c) || IsDigit(c); }
+constexpr bool IsLabelNameStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+constexpr bool IsLabelNameChar(char c) { return IsLabelNameStart(c) || IsDigit(c); }
+// A value is a run of anything but NUL, blanks, newline and '{' (promlex.l's [^{ \t\n]+).
+constexpr bool IsValueChar(char c) {
+  return c != '\0' && c != ' ' && c != '\t' && c != '\n' && c != '{';
+}
+
+// The canonical NaN Prometheus stores (value.NormalNaN).
+double NormalNaN() {
+  uint64_t bits = 0x7ff8000000000001ULL;
+  double d;
+  std::memcpy(&d, &bits, sizeof(d));
+  return d;
+}
+
+// Appends `s` with \\, \" and \n (label values, quoted names) or only \\ and \n (help text)
+// unescaped; other backslash pairs stay as they are, as upstream's strings.Replacer does.
+void AppendUnescaped(std::string& out, std::string_view s, bool quotes) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\\' && i + 1 < s.size()) {
+      char n = s[i + 1];
+      if (n == '\\' || (quotes && n == '"')) {
+        out.push_back(n);
+        ++i;
+        continue;
+      }
+      if (n == 'n') {
+        out.push_back('\n');
+        ++i;
+        continue;
+      }
+    }
+    out.push_back(c);
+  }
+}
+
+constexpr size_t kUnset = static_cast<size_t>(-1);
+
+class PromTextParser final : public Parser {
+ public:
+  PromTextParser(std::string_view input, const PromTextOptions& opts)
+      : b_(input.data()), n_(input.size()), len_(input.size() + 1), opts_(opts) {}
+
+  bool Next() override;
+  Entry entry() const override { return entry_; }
+  const util::Status& Err() const override { return err_; }
+  size_t error_offset() const override { return err_offset_; }
+
+  std::string_view FamilyName() const override { return family_; }
+  std::string_view HelpText() const override { return text_; }
+  MetricType Type() const override { return mtype_; }
+  std::string_view UnitText() const override { return {}; }
+  std::string_view CommentText() const override { return text_; }
+
+  std::string_view SeriesBytes() const override { return series_; }
+  double Value() const override { return val_; }
+  std::optional<int64_t> Timestamp() const override {
+    return has_ts_ ? std::optional<int64_t>(ts_) : std::nullopt;
+  }
+  model::Labels Labels() const override;
+  // The text format has neither exemplars nor created timestamps.
+  bool NextExemplar(Exemplar*) override { return false; }
+  std::optional<int64_t> CreatedTimestamp() override { return std::nullopt; }
+
+ private:
+  // The input behaves as if a '\n' were appended (upstream appends one); past that, NUL, which
+  // is what upstream's lexer reads at the end of its buffer.
+  char At(size_t i) const { return i < n_ ? b_[i] : (i == n_ ? '\n' : '\0'); }
+  // Advances one byte; in label values, help text and comments NUL bytes are skipped over
+  // (they are allowed there, and the automaton cannot match them).
+  char Advance() {
+    ++i_;
+    if (i_ >= n_) return At(i_);
+    if (skip_nul_ && b_[i_] == '\0') {
+      while (i_ < n_ && b_[i_] == '\0') ++i_;
+      return At(i_);
+    }
+    return b_[i_];
+  }
+  std::string_view View(size_t a, size_t b) const {
+    return std::string_view(b_ + a, std::min(b, n_) - a);
+  }
+  // Input bytes [a, b), the virtual trailing newline included (for error messages).
+  std::string Bytes(size_t a, size_t b) const {
+    std::string s(View(std::min(a, n_), b));
+    if (b > n_ && a <= n_) s.push_back('\n');
+    return s;
+  }
+
+  Tok Lex();
+  Tok NextToken() {
+    Tok t;
+    do t = Lex();
+    while (t == Tok::kWhitespace);
+    return t;
+  }
+  Tok LexWhitespace() {
+    while (IsBlank(Advance())) {
+    }
+    return Tok::kWhitespace;
+  }
+  // At the opening '"': consumes a quoted string with backslash escapes. False if it does not
+  // close (the automaton aborts); i_ then points at the byte that stopped it.
+  bool LexQuoted();
+  Tok Abort() { return state_ == State::kComment ? ConsumeComment() : Tok::kInvalid; }
+  Tok ConsumeComment();
+
+  bool Fail(size_t offset, std::string msg) {
+    err_ = util::Status::InvalidArgument(std::move(msg));
+    err_offset_ = std::min(offset, n_);
+    entry_ = Entry::kInvalid;
+    done_ = true;
+    return false;
+  }
+  bool ParseError(std::string_view expected, Tok got);
+  bool ParseLabelValues();
+  bool ParseMetricSuffix(Tok t);
+
+  const char* b_;
+  const size_t n_;    // input size
+  const size_t len_;  // input size plus the virtual newline
+  const PromTextOptions opts_;
+
+  // Lexer state.
+  size_t i_ = 0;      // next byte
+  size_t start_ = 0;  // start of the current token
+  State state_ = State::kInit;
+  bool skip_nul_ = false;
+
+  // Parser state.
+  Entry entry_ = Entry::kInvalid;
+  util::Status err_;
+  size_t err_offset_ = 0;
+  bool done_ = false;
+  size_t line_start_ = 0;
+  std::string_view series_;
+  std::string_view family_;
+  std::string_view text_;
+  std::string scratch_family_;
+  std::string scratch_text_;
+  MetricType mtype_ = MetricType::kUnknown;
+  double val_ = 0;
+  int64_t ts_ = 0;
+  bool has_ts_ = false;
+  // [0], [1]: the metric name's bytes (kUnset while a brace-first series has none yet); then
+  // four offsets per label: name begin, end, value begin, end (quotes stripped, escapes kept).
+  std::vector<size_t> offsets_;
+
+  // Labels() scratch, reused.
+  mutable std::string lb_scratch_;
+  mutable std::vector<std::pair<size_t, size_t>> lb_spans_;
+  mutable std::vector<model::Label> lb_labels_;
+};
+
+Tok PromTextParser::ConsumeComment() {
+  for (char c = At(i_);; c = Advance()) {
+    if (c == '\0') return Tok::kEOF;
+    if (c == '\n') {
+      state_ = State::kInit;
+      return Tok::kComment;
+    }
+  }
+}
+
+bool PromTextParser::LexQuoted() {
+  for (;;) {
+    char c = Advance();
+    if (c == '"') {
+      Advance();
+      return true;
+    }
+    if (c == '\\') {
+      c = Advance();
+      if (c == '\0' || c == '\n') return false;
+      continue;
+    }
+    if (c == '\0') return false;
+  }
+}
+
+Tok PromTextParser::Lex() {
+  if (i_ >= len_) return Tok::kEOF;
+  start_ = i_;
+  for (;;) {  // loops once more after "#[ \t]+" switches to the comment state
+    const char c = At(i_);
+    skip_nul_ = state_ == State::kLValue || state_ == State::kMeta2 || state_ == State::kComment;
+    switch (state_) {
+      case State::kInit:
+        if (IsMetricNameStart(c)) {
+          ++i_;
+          while (i_ < n_ && IsMetricNameChar(b_[i_])) ++i_;
+          state_ = State::kValue;
+          return Tok::kMName;
+        }
+        if (c == '#') {
+          if (IsBlank(Advance())) {
+            while (IsBlank(Advance())) {
+            }
+            state_ = State::kComment;
+            continue;
+          }
+          return ConsumeComment();
+        }
+        if (c == '\n') {
+          Advance();
+          return Tok::kLinebreak;
+        }
+        if (IsBlank(c)) return LexWhitespace();
+        if (c == '\0') {
+          Advance();
+          return Tok::kEOF;
+        }
+        if (c == '{') {
+          Advance();
+          state_ = State::kLabels;
+          return Tok::kBraceOpen;
+        }
+        return Abort();
+
+      case State::kComment: {
+        if (IsBlank(c)) return LexWhitespace();
+        std::string_view word;
+        if (c == 'H') {
+          word = "ELP";
+        } else if (c == 'T') {
+          word = "YPE";
+        } else {
+          return Abort();
+        }
+        for (char w : word) {
+          if (Advance() != w) return Abort();
+        }
+        if (!IsBlank(Advance())) return Abort();
+        while (IsBlank(Advance())) {
+        }
+        state_ = State::kMeta1;
+        return c == 'H' ? Tok::kHelp : Tok::kType;
+      }
+
+      case State::kMeta1:
+        if (c == '"') {
+          if (!LexQuoted()) return Abort();
+          state_ = State::kMeta2;
+          return Tok::kMName;
+        }
+        if (IsMetricNameStart(c)) {
+          ++i_;
+          while (i_ < n_ && IsMetricNameChar(b_[i_])) ++i_;
+          state_ = State::kMeta2;
+          return Tok::kMName;
+        }
+        if (IsBlank(c)) return LexWhitespace();
+        return Abort();
+
+      case State::kMeta2: {
+        char d = c;
+        if (IsBlank(d)) {
+          do d = Advance();
+          while (IsBlank(d));
+          if (d == '\0' || d == '\n') return Tok::kWhitespace;
+        }
+        // The rest of the line (possibly empty) is the text.
+        while (d != '\0' && d != '\n') d = Advance();
+        state_ = State::kInit;
+        return Tok::kText;
+      }
+
+      case State::kLabels:
+        if (IsLabelNameStart(c)) {
+          ++i_;
+          while (i_ < n_ && IsLabelNameChar(b_[i_])) ++i_;
+          return Tok::kLName;
+        }
+        switch (c) {
+          case '"':
+            if (!LexQuoted()) return Abort();
+            return Tok::kQString;
+          case ',':
+            Advance();
+            return Tok::kComma;
+          case '=':
+            Advance();
+            state_ = State::kLValue;
+            return Tok::kEqual;
+          case '}':
+            Advance();
+            state_ = State::kValue;
+            return Tok::kBraceClose;
+          case ' ':
+          case '\t':
+            return LexWhitespace();
+          default:
+            return Abort();
+        }
+
+      case State::kLValue:
+        if (c == '"') {
+          if (!LexQuoted()) return Abort();
+          state_ = State::kLabels;
+          return Tok::kLValue;
+        }
+        if (IsBlank(c)) return LexWhitespace();
+        return Abort();
+
+      case State::kValue:
+        if (IsValueChar(c)) {
+          ++i_;
+          while (i_ < n_ && IsValueChar(b_[i_])) ++i_;
+          state_ = State::kTimestamp;
+          return Tok::kValue;
+        }
+        if (IsBlank(c)) return LexWhitespace();
+        if (c == '{') {
+          Advance();
+          state_ = State::kLabels;
+          return Tok::kBraceOpen;
+        }
+        return Abort();
+
+      case State::kTimestamp:
+        if (IsDigit(c)) {
+          ++i_;
+          while (i_ < n_ && IsDigit(b_[i_])) ++i_;
+          return Tok::kTimestamp;
+        }
+        if (c == '\n') {
+          Advance();
+          state_ = State::kInit;
+          return Tok::kLinebreak;
+        }
+        if (IsBlank(c)) return LexWhitespace();
+        return Abort();
+    }
+    return Abort();
+  }
+}
+
+bool PromTextParser::ParseError(std::string_view expected, Tok got) {
+  const size_t e = std::min(len_, i_ + 1);
+  return Fail(start_, fmt::format("{}, got {} ({}) while parsing: {}", expected,
+                                  util::GoQuote(Bytes(start_, e)), util::GoQuote(TokName(got)),
+                                  util::GoQuote(Bytes(line_start_, e))));
+}
+
+bool PromTextParser::Next() {
+  if (done_) return false;
+  for (;;) {
+    line_start_ = i_;
+    offsets_.clear();
+    const Tok t = NextToken();
+    switch (t) {
+      case Tok::kEOF:
+        entry_ = Entry::kInvalid;
+        done_ = true;
+        return false;
+
+      case Tok::kLinebreak:
+        continue;  // blank line
+
+      case Tok::kHelp:
+      case Tok::kType: {
+        Tok t2 = NextToken();
+        if (t2 != Tok::kMName) {
+          return ParseError(fmt::format("expected metric name after {}", TokName(t)), t2);
+        }
+        size_t m_begin = start_;
+        size_t m_end = i_;
+        bool quoted = false;
+        if (At(m_begin) == '"' && At(m_end - 1) == '"') {
+          ++m_begin;
+          --m_end;
+          quoted = true;
+        }
+        family_ = View(m_begin, m_end);
+        if (quoted && family_.find('\\') != std::string_view::npos) {
+          scratch_family_.clear();
+          AppendUnescaped(scratch_family_, family_, /*quotes=*/true);
+          family_ = scratch_family_;
+        }
+        t2 = NextToken();
+        if (t2 != Tok::kText) {
+          return Fail(start_, fmt::format("expected text in {}, got {}", TokName(t), TokName(t2)));
+        }
+        // The text token starts with the blank that separated it from the name.
+        const size_t text_begin = i_ - start_ > 1 ? start_ + 1 : i_;
+        std::string_view text = View(text_begin, i_);
+        if (t == Tok::kType) {
+          if (text == "counter") {
+            mtype_ = MetricType::kCounter;
+          } else if (text == "gauge") {
+            mtype_ = MetricType::kGauge;
+          } else if (text == "histogram") {
+            mtype_ = MetricType::kHistogram;
+          } else if (text == "summary") {
+            mtype_ = MetricType::kSummary;
+          } else if (text == "untyped") {
+            mtype_ = MetricType::kUnknown;
+          } else {
+            return Fail(text_begin, fmt::format("invalid metric type {}", util::GoQuote(text)));
+          }
+          text_ = {};
+        } else {
+          if (!util::IsValidUtf8(text)) {
+            return Fail(text_begin, fmt::format("help text {} is not a valid utf8 string",
+                                                util::GoQuote(text)));
+          }
+          text_ = text;
+          if (text.find('\\') != std::string_view::npos) {
+            scratch_text_.clear();
+            AppendUnescaped(scratch_text_, text, /*quotes=*/false);
+            text_ = scratch_text_;
+          }
+        }
+        const Tok t3 = NextToken();
+        if (t3 != Tok::kLinebreak) return ParseError("linebreak expected after metadata", t3);
+        entry_ = t == Tok::kHelp ? Entry::kHelp : Entry::kType;
+        return true;
+      }
+
+      case Tok::kComment: {
+        text_ = View(start_, i_);
+        const Tok t2 = NextToken();
+        if (t2 != Tok::kLinebreak) return ParseError("linebreak expected after comment", t2);
+        entry_ = Entry::kComment;
+        return true;
+      }
+
+      case Tok::kBraceOpen: {
+        offsets_.push_back(kUnset);
+        offsets_.push_back(kUnset);
+        if (!ParseLabelValues()) return false;
+        series_ = View(line_start_, i_);
+        return ParseMetricSuffix(NextToken());
+      }
+
+      case Tok::kMName: {
+        // Upstream starts the name at the line start, so leading blanks become part of it.
+        offsets_.push_back(line_start_);
+        offsets_.push_back(i_);
+        series_ = View(line_start_, i_);
+        Tok t2 = NextToken();
+        if (t2 == Tok::kBraceOpen) {
+          if (!ParseLabelValues()) return false;
+          series_ = View(line_start_, i_);
+          t2 = NextToken();
+        }
+        return ParseMetricSuffix(t2);
+      }
+
+      default:
+        return ParseError("expected a valid start token", t);
+    }
+  }
+}
+
+bool PromTextParser::ParseLabelValues() {
+  Tok t = NextToken();
+  for (;;) {
+    size_t tok_begin = start_;
+    size_t tok_end = i_;
+    bool qstring = false;
+    switch (t) {
+      case Tok::kBraceClose:
+        return true;
+      case Tok::kLName:
+        break;
+      case Tok::kQString:
+        qstring = true;
+        break;
+      default:
+        return ParseError("expected label name", t);
+    }
+    t = NextToken();
+    // A quoted string alone between separators is the metric name.
+    if (qstring && (t == Tok::kComma || t == Tok::kBraceClose)) {
+      if (offsets_[0] != kUnset || offsets_[1] != kUnset) {
+        return Fail(tok_begin, fmt::format("metric name already set while parsing: {}",
+                                           util::GoQuote(Bytes(line_start_, i_))));
+      }
+      offsets_[0] = tok_begin + 1;
+      offsets_[1] = tok_end - 1;
+      if (t == Tok::kBraceClose) return true;
+      t = NextToken();
+      continue;
+    }
+    if (At(tok_begin) == '"') {
+      ++tok_begin;
+      --tok_end;
+    }
+    offsets_.push_back(tok_begin);
+    offsets_.push_back(tok_end);
+    if (t != Tok::kEqual) return ParseError("expected equal", t);
+    t = NextToken();
+    if (t != Tok::kLValue) return ParseError("expected label value", t);
+    std::string_view raw = View(start_, i_);
+    if (!util::IsValidUtf8(raw)) {
+      return Fail(start_, fmt::format("invalid UTF-8 label value: {}", util::GoQuote(raw)));
+    }
+    offsets_.push_back(start_ + 1);
+    offsets_.push_back(i_ - 1);
+    // One trailing comma is allowed; blanks between terms are too (upstream quirk).
+    t = NextToken();
+    if (t == Tok::kComma) t = NextToken();
+  }
+}
+
+bool PromTextParser::ParseMetricSuffix(Tok t) {
+  if (offsets_[0] == kUnset) {
+    return Fail(line_start_, fmt::format("metric name not set while parsing: {}",
+                                         util::GoQuote(Bytes(line_start_, i_))));
+  }
+  if (t != Tok::kValue) return ParseError("expected value after metric", t);
+  std::string_view v = View(start_, i_);
+  if (v.find_first_of("pP_") != std::string_view::npos) {
+    return Fail(start_, fmt::format("unsupported character in float while parsing: {}",
+                                    util::GoQuote(Bytes(line_start_, i_))));
+  }
+  util::Result<double> f = util::ParseFloat(v);
+  if (!f.ok()) {
+    return Fail(start_, fmt::format("{} while parsing: {}", f.status().message(),
+                                    util::GoQuote(Bytes(line_start_, i_))));
+  }
+  val_ = std::isnan(*f) ? NormalNaN() : *f;
+  has_ts_ = false;
+  t = NextToken();
+  if (t == Tok::kTimestamp) {
+    std::string_view d = View(start_, i_);
+    int64_t ts = 0;
+    auto [ptr, ec] = std::from_chars(d.data(), d.data() + d.size(), ts);
+    if (ec != std::errc() || ptr != d.data() + d.size()) {
+      return Fail(start_,
+                  fmt::format("strconv.ParseInt: parsing {}: value out of range while parsing: {}",
+                              util::GoQuote(d), util::GoQuote(Bytes(line_start_, i_))));
+    }
+    ts_ = ts;
+    has_ts_ = true;
+    const Tok t2 = NextToken();
+    if (t2 != Tok::kLinebreak) return ParseError("expected next entry after timestamp", t2);
+  } else if (t != Tok::kLinebreak) {
+    return ParseError("expected timestamp or new record", t);
+  }
+  entry_ = Entry::kSeries;
+  return true;
+}
+
+model::Labels PromTextParser::Labels() const {
+  if (entry_ != Entry::kSeries) return {};
+  // Every string lands in lb_scratch_ first (escapes resolved, le/quantile normalized), as
+  // (offset, size) spans; views are taken once the buffer stops growing.
+  lb_scratch_.clear();
+  lb_spans_.clear();
+  auto add = [&](std::string_view s, bool unescape) {
+    const size_t begin = lb_scratch_.size();
+    if (unescape && s.find('\\') != std::string_view::npos) {
+      AppendUnescaped(lb_scratch_, s, /*quotes=*/true);
+    } else {
+      lb_scratch_.append(s);
+    }
+    lb_spans_.emplace_back(begin, lb_scratch_.size() - begin);
+    return std::string_view(lb_scratch_).substr(begin);
+  };
+  const std::string_view name_raw = View(offsets_[0], offsets_[1]);
+  const bool tu = opts_.type_and_unit_labels;
+  const bool has_type = mtype_ != MetricType::kUnknown;
+  // Spans come in name/value pairs; a pair is dropped by popping both.
+  const std::string_view metric_name_key = model::kMetricName;
+  add(metric_name_key, false);
+  const bool name_empty = add(name_raw, true).empty();
+  if (tu) {
+    if (name_empty) {  // upstream adds no empty __name__ in this mode
+      lb_spans_.pop_back();
+      lb_spans_.pop_back();
+    }
+    if (has_type) {
+      add("__type__", false);
+      add(MetricTypeName(mtype_), false);
+    }
+  }
+  for (size_t k = 2; k + 3 < offsets_.size(); k += 4) {
+    const size_t name_pos = lb_scratch_.size();
+    const std::string_view label = add(View(offsets_[k], offsets_[k + 1]), true);
+    if (tu && ((label == model::kMetricName && !name_empty) || (label == "__type__" && has_type))) {
+      lb_spans_.pop_back();
+      lb_scratch_.resize(name_pos);
+      continue;
+    }
+    std::string_view value_raw = View(offsets_[k + 2], offsets_[k + 3]);
+    const bool normalize = (mtype_ == MetricType::kSummary && label == "quantile") ||
+                           (mtype_ == MetricType::kHistogram && label == "le");
+    if (normalize) {
+      std::string value;
+      AppendUnescaped(value, value_raw, /*quotes=*/true);
+      util::Result<double> f = util::ParseFloat(value);
+      if (f.ok()) {
+        const size_t begin = lb_scratch_.size();
+        AppendOpenMetricsFloat(lb_scratch_, *f);
+        lb_spans_.emplace_back(begin, lb_scratch_.size() - begin);
+        continue;
+      }
+    }
+    add(value_raw, true);
+  }
+  lb_labels_.clear();
+  const std::string_view all(lb_scratch_);
+  for (size_t k = 0; k + 1 < lb_spans_.size(); k += 2) {
+    lb_labels_.push_back(model::Label{all.substr(lb_spans_[k].first, lb_spans_[k].second),
+                                      all.substr(lb_spans_[k + 1].first, lb_spans_[k + 1].second)});
+  }
+  // Stable, so duplicate names (which upstream also passes through) keep input order.
+  std::stable_sort(lb_labels_.begin(), lb_labels_.end(),
+                   [](const model::Label& a, const model::Label& b) { return a.name < b.name; });
+  return model::Labels::FromSorted(lb_labels_);
+}
+
+}  // namespace
+
+std::unique_ptr<Parser> NewPromTextParser(std::string_view input, const PromTextOptions& opts) {
+  return std::make_unique<PromTextParser>(input, opts);
+}
+
+}  // namespace promkit::textparse
