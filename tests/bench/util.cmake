@@ -1,0 +1,3 @@
+promkit_bench(util
+  SOURCES util_bench.cpp
+  LIBS promkit::util)
