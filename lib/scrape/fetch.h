@@ -1,0 +1,72 @@
+#pragma once
+// One HTTP GET of a scrape target, made the way Prometheus's targetScraper makes it
+// (scrape/scrape.go): Accept for the scrape protocols, Accept-Encoding gzip, a User-Agent, the
+// X-Prometheus-Scrape-Timeout-Seconds header, a deadline for the whole request and a limit on the
+// (decompressed) body. Errors read as upstream's Go errors do, one line each.
+// Thread-safety: Fetch() may run concurrently from several threads (each call owns its handle).
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/status.h"
+
+namespace promkit::scrape {
+
+struct TlsOptions {
+  std::string ca_file;      // PEM bundle to verify the server with; empty: the system's
+  std::string cert_file;    // client certificate (PEM); requires key_file
+  std::string key_file;     // client key (PEM); requires cert_file
+  std::string server_name;  // name to send as SNI and to verify the certificate against
+  bool insecure_skip_verify = false;
+};
+
+struct FetchOptions {
+  std::string url;
+  int64_t timeout_ns = 10'000'000'000;  // whole request; > 0
+  // The Accept header; empty: the default scrape protocols' header (DefaultAcceptHeader()).
+  std::string accept;
+  bool enable_compression = true;  // Accept-Encoding: gzip (else identity)
+  std::string user_agent;          // empty: "promkit/<version>"
+  TlsOptions tls;
+  // At most one of basic auth and a bearer token (string or file).
+  std::string basic_auth_user;
+  std::string basic_auth_password;
+  bool has_basic_auth = false;
+  std::string bearer_token;
+  std::string bearer_token_file;
+  // Extra request headers, sent as given (after the defaults, replacing a default of that name).
+  std::vector<std::pair<std::string, std::string>> headers;
+  int64_t body_size_limit = 0;  // bytes of decompressed body; <= 0: none
+};
+
+struct FetchResponse {
+  int status_code = 0;
+  std::string status;        // "200 OK", as Go's http.Response.Status
+  std::string content_type;  // the Content-Type header, verbatim
+  std::string body;          // decompressed
+  int64_t wire_bytes = 0;    // bytes received before decompression
+  double duration_seconds = 0;
+};
+
+// The Accept header Prometheus 3.x sends with its default scrape protocols (OpenMetrics 1.0.0,
+// 0.0.1, text 1.0.0, 0.0.4) and escaping scheme.
+std::string DefaultAcceptHeader();
+
+// "promkit/<version>".
+std::string DefaultUserAgent();
+
+// Checks the options that need no network (auth exclusivity, cert/key pairing, readable files).
+util::Status ValidateFetchOptions(const FetchOptions& opts);
+
+// GETs opts.url. A non-200 status, a timeout, a body over the limit or a transport failure is
+// an error whose message names the URL or the cause the way Prometheus reports it, e.g.
+//   server returned HTTP status 404 Not Found
+//   Get "http://127.0.0.1:1/metrics": dial tcp 127.0.0.1:1: connect: connection refused
+//   Get "http://h:9100/metrics": context deadline exceeded (timeout 1s)
+//   body size limit exceeded (limit 1KiB)
+// Never blocks past opts.timeout_ns (plus scheduling slack).
+util::Result<FetchResponse> Fetch(const FetchOptions& opts);
+
+}  // namespace promkit::scrape
