@@ -244,20 +244,11 @@ uint64_t Labels::HashWithoutLabels(std::span<const std::string_view> names) cons
   return HashIf([&](std::string_view n) { return !set.Has(n) && n != kMetricName; });
 }
 
+// One pass (predicates may be stateful); reserves the source size, so one allocation.
 template <typename Pred>
 Labels Labels::Filter(Pred keep) const {
   Labels out;
-  size_t total = 0;
-  bool all = true;
-  for (auto it = begin(); it != end(); ++it) {
-    if (keep(*it)) {
-      total += it.encoded().size();
-    } else {
-      all = false;
-    }
-  }
-  if (all) return *this;
-  out.data_.reserve(total);
+  out.data_.reserve(data_.size());
   for (auto it = begin(); it != end(); ++it) {
     if (keep(*it)) out.data_.append(it.encoded());
   }
@@ -401,7 +392,9 @@ Labels LabelsBuilder::Build() const {
     sorted = heap;
   }
   for (size_t i = 0; i < add_.size(); ++i) sorted[i] = &add_[i];
-  auto by_name = [](Entry a, Entry b) { return a->first < b->first; };
+  auto by_name = [](Entry a, Entry b) {
+    return std::string_view(a->first) < std::string_view(b->first);
+  };
   if (add_.size() <= kStack) {
     for (size_t i = 1; i < sorted.size(); ++i) {
       Entry e = sorted[i];
@@ -418,9 +411,10 @@ Labels LabelsBuilder::Build() const {
     size_t a = 0;
     for (auto it = base_.begin(); it != base_.end(); ++it) {
       std::string_view name = it->name;
-      for (; a < sorted.size() && sorted[a]->first < name; ++a) emit_added(*sorted[a]);
+      for (; a < sorted.size() && std::string_view(sorted[a]->first) < name; ++a)
+        emit_added(*sorted[a]);
       bool replaced = false;
-      for (; a < sorted.size() && sorted[a]->first == name; ++a) {
+      for (; a < sorted.size() && std::string_view(sorted[a]->first) == name; ++a) {
         emit_added(*sorted[a]);
         replaced = true;
       }
