@@ -29,15 +29,15 @@ std::string GenerateExposition(int families) {
                      f, 200 + i, f % 17, 1000 * f + i);
     }
     fmt::format_to(std::back_inserter(out),
-                   "# HELP latency_seconds_{0} Request latency.\n"
-                   "# TYPE latency_seconds_{0} histogram\n"
-                   "# UNIT latency_seconds_{0} seconds\n",
+                   "# HELP latency_{0}_seconds Request latency.\n"
+                   "# TYPE latency_{0}_seconds histogram\n"
+                   "# UNIT latency_{0}_seconds seconds\n",
                    f);
     static constexpr const char* kLe[] = {"0.005", "0.01", "0.025", "0.05", "0.1",
                                           "0.25",  "0.5",  "1.0",   "2.5",  "+Inf"};
     for (int b = 0; b < 10; ++b) {
       fmt::format_to(std::back_inserter(out),
-                     "latency_seconds_{0}_bucket{{service=\"svc-{0}\",le=\"{1}\"}} {2}", f, kLe[b],
+                     "latency_{0}_seconds_bucket{{service=\"svc-{0}\",le=\"{1}\"}} {2}", f, kLe[b],
                      b * 3);
       if (b % 3 == 0) {
         fmt::format_to(std::back_inserter(out),
@@ -46,9 +46,9 @@ std::string GenerateExposition(int families) {
       out += '\n';
     }
     fmt::format_to(std::back_inserter(out),
-                   "latency_seconds_{0}_count{{service=\"svc-{0}\"}} 27\n"
-                   "latency_seconds_{0}_sum{{service=\"svc-{0}\"}} 12.5\n"
-                   "latency_seconds_{0}_created{{service=\"svc-{0}\"}} 1.726839813016302e+09\n"
+                   "latency_{0}_seconds_count{{service=\"svc-{0}\"}} 27\n"
+                   "latency_{0}_seconds_sum{{service=\"svc-{0}\"}} 12.5\n"
+                   "latency_{0}_seconds_created{{service=\"svc-{0}\"}} 1.726839813016302e+09\n"
                    "# TYPE rpc_duration_{0} summary\n"
                    "rpc_duration_{0}{{quantile=\"0.5\"}} 7.689368882420941e-07\n"
                    "rpc_duration_{0}{{quantile=\"0.9\"}} 1.6537614174305048e-06\n"
