@@ -140,6 +140,20 @@ constexpr bool IsValueChar(char c) {
   return c != '\0' && c != ' ' && c != '\t' && c != '\n' && c != '{';
 }
 
+// Plain integers of up to 15 digits (most sample values) are exact doubles: no need for the
+// general float parser.
+bool ParseSmallInteger(std::string_view s, double* out) {
+  size_t i = s.size() > 1 && s[0] == '-' ? 1 : 0;
+  if (s.size() - i == 0 || s.size() - i > 15) return false;
+  int64_t v = 0;
+  for (; i < s.size(); ++i) {
+    if (!IsDigit(s[i])) return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = s[0] == '-' ? -static_cast<double>(v) : static_cast<double>(v);
+  return true;
+}
+
 // The canonical NaN Prometheus stores (value.NormalNaN).
 double NormalNaN() {
   uint64_t bits = 0x7ff8000000000001ULL;
@@ -240,6 +254,7 @@ class PromTextParser final : public Parser {
   bool LexQuoted();
   Tok Abort() { return state_ == State::kComment ? ConsumeComment() : Tok::kInvalid; }
   Tok ConsumeComment();
+  size_t LineEnd(size_t from) const;
 
   bool Fail(size_t offset, std::string msg) {
     err_ = util::Status::InvalidArgument(std::move(msg));
@@ -288,29 +303,49 @@ class PromTextParser final : public Parser {
   mutable std::vector<model::Label> lb_labels_;
 };
 
+// Position of the first '\n' at or after `from`, the virtual one at n_ included.
+size_t PromTextParser::LineEnd(size_t from) const {
+  if (from >= n_) return n_;
+  const void* nl = std::memchr(b_ + from, '\n', n_ - from);
+  return nl == nullptr ? n_ : static_cast<size_t>(static_cast<const char*>(nl) - b_);
+}
+
 Tok PromTextParser::ConsumeComment() {
-  for (char c = At(i_);; c = Advance()) {
-    if (c == '\0') return Tok::kEOF;
-    if (c == '\n') {
-      state_ = State::kInit;
-      return Tok::kComment;
-    }
+  // Runs to the end of the line. A NUL where it starts ends the input; so does any NUL when
+  // NULs are not being skipped (a '#' directly followed by text).
+  if (At(i_) == '\0') return Tok::kEOF;
+  const size_t end = LineEnd(i_);
+  if (!skip_nul_ && std::memchr(b_ + i_, '\0', end - i_) != nullptr) {
+    i_ = static_cast<const char*>(std::memchr(b_ + i_, '\0', end - i_)) - b_;
+    return Tok::kEOF;
   }
+  i_ = end;
+  state_ = State::kInit;
+  return Tok::kComment;
 }
 
 bool PromTextParser::LexQuoted() {
+  size_t i = i_ + 1;
   for (;;) {
-    char c = Advance();
-    if (c == '"') {
+    while (i < n_) {
+      const char c = b_[i];
+      if (c == '"' || c == '\\' || (c == '\0' && !skip_nul_)) break;
+      ++i;
+    }
+    if (i >= n_) {
+      // Past the virtual newline (allowed inside quotes) the input ends: no closing quote.
+      i_ = len_;
+      return false;
+    }
+    i_ = i;
+    if (b_[i] == '"') {
       Advance();
       return true;
     }
-    if (c == '\\') {
-      c = Advance();
-      if (c == '\0' || c == '\n') return false;
-      continue;
-    }
-    if (c == '\0') return false;
+    if (b_[i] == '\0') return false;
+    const char escaped = Advance();  // after a backslash: anything but a newline
+    if (escaped == '\0' || escaped == '\n') return false;
+    i = i_ + 1;
   }
 }
 
@@ -395,8 +430,8 @@ Tok PromTextParser::Lex() {
           while (IsBlank(d));
           if (d == '\0' || d == '\n') return Tok::kWhitespace;
         }
-        // The rest of the line (possibly empty) is the text.
-        while (d != '\0' && d != '\n') d = Advance();
+        // The rest of the line (possibly empty) is the text; NULs in it are skipped.
+        if (d != '\0' && d != '\n') i_ = LineEnd(i_);
         state_ = State::kInit;
         return Tok::kText;
       }
@@ -651,12 +686,14 @@ bool PromTextParser::ParseMetricSuffix(Tok t) {
     return Fail(start_, fmt::format("unsupported character in float while parsing: {}",
                                     util::GoQuote(Bytes(line_start_, i_))));
   }
-  util::Result<double> f = util::ParseFloat(v);
-  if (!f.ok()) {
-    return Fail(start_, fmt::format("{} while parsing: {}", f.status().message(),
-                                    util::GoQuote(Bytes(line_start_, i_))));
+  if (!ParseSmallInteger(v, &val_)) {
+    util::Result<double> f = util::ParseFloat(v);
+    if (!f.ok()) {
+      return Fail(start_, fmt::format("{} while parsing: {}", f.status().message(),
+                                      util::GoQuote(Bytes(line_start_, i_))));
+    }
+    val_ = std::isnan(*f) ? NormalNaN() : *f;
   }
-  val_ = std::isnan(*f) ? NormalNaN() : *f;
   has_ts_ = false;
   t = NextToken();
   if (t == Tok::kTimestamp) {
