@@ -1,10 +1,17 @@
 #pragma once
 // The promkit command tree. Each command family registers its subcommands on the root app in
-// its own file (check.cpp, scrape.cpp, ...); app.cpp builds the root, dispatches and maps CLI
-// errors to promtool's exit codes. Only implemented commands are registered.
+// its own file (check.cpp, scrape.cpp, ...); app.cpp builds the root, parses the command line the
+// way kingpin (promtool's parser) does, prints kingpin-style help and errors, and dispatches.
+// Only implemented commands are registered.
+//
+// Conventions the help, man pages and completions read from the CLI11 tree (docs.cpp):
+//   - a subcommand or option in group "" is hidden (absent from help, docs and completions);
+//   - a fixed value set is a CLI::IsMember validator on the option (listed as allowed values);
+//   - option_text("NAME") on an option sets the value placeholder shown in help.
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -37,5 +44,45 @@ void RegisterDocs(CLI::App& root, Mode mode, int* exit_code);
 
 // Parses argv and runs the selected command; returns the process exit code.
 int Run(int argc, char** argv);
+
+// A CLI11-free snapshot of the visible command tree, the single source for help text, man pages
+// and shell completions. Plain values; safe to copy and share between threads.
+struct FlagDoc {
+  std::string name;  // long name without "--"; empty when the flag has only a short name
+  char short_name = '\0';
+  std::string help;
+  std::string placeholder;    // shown for the value ("START", "\"data/\""); empty for booleans
+  std::string default_value;  // raw default, empty when none
+  std::vector<std::string> allowed;  // fixed value set, empty when any value is accepted
+  bool boolean = false;              // takes no value; kingpin also accepts --no-<name>
+  bool required = false;
+  bool repeatable = false;
+};
+
+struct ArgDoc {
+  std::string name;
+  std::string help;
+  bool required = false;
+  bool repeatable = false;
+};
+
+struct CommandDoc {
+  std::string name;       // "rules"; the program name at the root
+  std::string full_name;  // "check rules"; empty at the root
+  std::string help;
+  std::vector<FlagDoc> flags;  // this command's own visible flags (the root's include --help)
+  std::vector<ArgDoc> args;
+  std::vector<CommandDoc> commands;  // visible subcommands, in registration order
+};
+
+// Describes `app` and its visible subtree. Non-const because CLI11 exposes validators only on
+// mutable options; nothing is modified.
+CommandDoc DescribeApp(CLI::App& app);
+
+// kingpin's one-line argument summary of a command: "[<flags>] <rule-files>...".
+std::string CommandSummary(const CommandDoc& cmd);
+
+// The whole tree on one man page (what --help-man prints); docs.cpp.
+std::string RenderFullManPage(const CommandDoc& root, Mode mode);
 
 }  // namespace promkit::cli
