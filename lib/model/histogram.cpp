@@ -1,6 +1,5 @@
 #include "model/histogram.h"
 
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -9,65 +8,16 @@
 
 #include <fmt/core.h>
 
+#include "util/numbers.h"
+
 namespace promkit::model {
 namespace {
 
-// Go's %v for a float64 (strconv 'g' with the shortest round-tripping digits), which upstream's
-// validation messages use.
-// TODO: switch to util::FormatFloat once lib/util/numbers.h lands.
-std::string GoFloatV(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
-  std::string_view sci(buf, res.ptr - buf);  // [-]d[.ddd]e(+|-)xx
-  bool neg = false;
-  if (!sci.empty() && sci.front() == '-') {
-    neg = true;
-    sci.remove_prefix(1);
-  }
-  size_t e = sci.find('e');
-  std::string digits;
-  for (char c : sci.substr(0, e)) {
-    if (c != '.') digits.push_back(c);
-  }
-  int exp = std::atoi(std::string(sci.substr(e + 1)).c_str());
-  if (digits == "0") exp = 0;
-  std::string out = neg ? "-" : "";
-  if (exp < -4 || exp >= 6) {
-    out += digits[0];
-    if (digits.size() > 1) {
-      out += '.';
-      out += digits.substr(1);
-    }
-    out += exp < 0 ? "e-" : "e+";
-    int a = exp < 0 ? -exp : exp;
-    if (a < 10) out += '0';
-    out += std::to_string(a);
-    return out;
-  }
-  int dp = exp + 1;  // digits before the decimal point
-  if (dp <= 0) {
-    out += "0.";
-    out.append(static_cast<size_t>(-dp), '0');
-    out += digits;
-  } else if (static_cast<size_t>(dp) >= digits.size()) {
-    out += digits;
-    out.append(static_cast<size_t>(dp) - digits.size(), '0');
-  } else {
-    out += digits.substr(0, dp);
-    out += '.';
-    out += digits.substr(dp);
-  }
-  return out;
-}
+// Go's %v for a float64, which upstream's validation messages use.
+std::string GoFloatV(double v) { return util::FormatFloat(v, 'g', -1); }
 
 // Go's %f: six decimals, "+Inf"/"-Inf"/"NaN" for the specials.
-std::string GoFloatF(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  return fmt::format("{:.6f}", v);
-}
+std::string GoFloatF(double v) { return util::FormatFloat(v, 'f', 6); }
 
 template <typename B>
 std::string CountString(B c) {

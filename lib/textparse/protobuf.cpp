@@ -1,7 +1,6 @@
 #include "textparse/protobuf.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -11,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "model/validation.h"
+#include "util/numbers.h"
 #include "util/strings.h"
 
 // The wire format is decoded by hand rather than with the generated classes: the decoder then
@@ -25,59 +25,6 @@
 namespace promkit::textparse {
 namespace {
 
-// Go's strconv.FormatFloat(v, 'g', -1, 64): the shortest digits that round-trip, in exponent
-// form when the decimal exponent is below -4 or at least 6 (two-digit minimum exponent).
-// TODO: switch to util::FormatFloat once lib/util/numbers.h lands.
-std::string GoShortestG(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
-  std::string_view sci(buf, static_cast<size_t>(res.ptr - buf));  // [-]d[.ddd]e(+|-)xx
-  std::string out;
-  if (sci.front() == '-') {
-    out.push_back('-');
-    sci.remove_prefix(1);
-  }
-  size_t e = sci.find('e');
-  std::string digits;
-  for (char c : sci.substr(0, e)) {
-    if (c != '.') digits.push_back(c);
-  }
-  std::string_view es = sci.substr(e + 1);
-  bool eneg = es.front() == '-';
-  es.remove_prefix(1);
-  int exp = 0;
-  std::from_chars(es.data(), es.data() + es.size(), exp);
-  if (eneg) exp = -exp;
-  if (exp < -4 || exp >= 6) {
-    out.push_back(digits[0]);
-    if (digits.size() > 1) {
-      out.push_back('.');
-      out.append(digits, 1, std::string::npos);
-    }
-    out += exp < 0 ? "e-" : "e+";
-    int a = exp < 0 ? -exp : exp;
-    if (a < 10) out.push_back('0');
-    out += std::to_string(a);
-    return out;
-  }
-  int dp = exp + 1;  // digits before the decimal point
-  if (dp <= 0) {
-    out += "0.";
-    out.append(static_cast<size_t>(-dp), '0');
-    out += digits;
-  } else if (static_cast<size_t>(dp) >= digits.size()) {
-    out += digits;
-    out.append(static_cast<size_t>(dp) - digits.size(), '0');
-  } else {
-    out.append(digits, 0, static_cast<size_t>(dp));
-    out.push_back('.');
-    out.append(digits, static_cast<size_t>(dp), std::string::npos);
-  }
-  return out;
-}
-
 // Upstream's labels.FormatOpenMetricsFloat: Go's shortest %g, plus ".0" when the result has
 // neither a '.' nor an exponent, so integral bounds read "1.0" and not "1".
 void FormatOpenMetricsFloat(double v, std::string* out) {
@@ -85,7 +32,7 @@ void FormatOpenMetricsFloat(double v, std::string* out) {
     *out = "0.0";  // also -0
     return;
   }
-  *out = GoShortestG(v);
+  *out = util::FormatFloat(v, 'g', -1);
   if (std::isnan(v) || std::isinf(v)) return;
   if (out->find_first_of(".e") == std::string::npos) *out += ".0";
 }
