@@ -1,7 +1,11 @@
 #include "textparse/protobuf.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <random>
 #include <string>
@@ -632,6 +636,37 @@ TEST(ProtobufParser, Errors) {
     EXPECT_EQ(p->error_offset(), c.offset);
     EXPECT_FALSE(p->Next());
   }
+}
+
+// testdata/textparse/protobuf/*.pb (made from the .textproto beside them by gen.sh) against the
+// rendered entries in *.golden; PROMKIT_UPDATE_GOLDEN=1 rewrites the goldens.
+TEST(ProtobufParser, TestdataGoldens) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(PROMKIT_SOURCE_DIR) / "testdata/textparse/protobuf";
+  const bool update = std::getenv("PROMKIT_UPDATE_GOLDEN") != nullptr;
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".pb") continue;
+    SCOPED_TRACE(e.path().string());
+    ++files;
+    std::ifstream f(e.path(), std::ios::binary);
+    std::string in((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    ProtobufOptions opts;
+    opts.parse_classic_histograms = true;
+    std::string got;
+    for (const std::string& line : ParseAll(in, opts)) got += line + "\n";
+    fs::path golden = e.path();
+    golden.replace_extension(".golden");
+    if (update) {
+      std::ofstream(golden, std::ios::binary) << got;
+      continue;
+    }
+    std::ifstream g(golden, std::ios::binary);
+    ASSERT_TRUE(g.good()) << "missing " << golden << " (run with PROMKIT_UPDATE_GOLDEN=1)";
+    std::string want((std::istreambuf_iterator<char>(g)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(got, want);
+  }
+  EXPECT_GE(files, 2);
 }
 
 // Every prefix and many random corruptions of a rich input parse to an end or an error, never

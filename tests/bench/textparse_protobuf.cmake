@@ -1,0 +1,3 @@
+promkit_bench(textparse_protobuf
+  SOURCES textparse_protobuf_bench.cpp
+  LIBS promkit::textparse promkit_textparse_proto)
