@@ -911,7 +911,9 @@ MatcherPtr BuildConcat(std::span<const Node> items, int* budget) {
   } else if (core.size() == 3 && core[0].IsWildcard() && core[2].IsWildcard() && *budget > 0) {
     // wildcard, literal set, wildcard: search every occurrence of the literals.
     std::optional<StringSet> mid = FiniteSet(core[1]);
-    if (mid && mid->fold != StringSet::kInsensitive) {
+    // An empty middle string would let the search split a multi-byte rune.
+    if (mid && mid->fold != StringSet::kInsensitive &&
+        std::find(mid->strings.begin(), mid->strings.end(), "") == mid->strings.end()) {
       --*budget;
       SortUnique(&mid->strings);
       m = std::make_unique<ContainsMatcher>(std::move(mid->strings), BuildWildcard(core[0]),
@@ -1098,6 +1100,15 @@ class FastRegexMatcher {
       if (m->set_matches_.size() > kMaxSetMatches) m->set_matches_.clear();
       m->matcher_ = std::make_unique<SetMatcher>(std::move(*lits), false);
       return std::shared_ptr<const FastRegexMatcher>(std::move(m));
+    }
+    // Go checks UTF-8 first and names the rest of the pattern from the first bad byte. RE2
+    // alone would accept encoded surrogates.
+    for (size_t i = 0; i < re.size();) {
+      util::DecodedRune r = util::DecodeRune(re.substr(i));
+      if (r.rune == util::kRuneError && r.width == 1) {
+        return RegexError("invalid UTF-8", re.substr(i));
+      }
+      i += static_cast<size_t>(r.width);
     }
     std::optional<Node> tree = Parser(re).Parse();
     if (tree) {

@@ -3,6 +3,7 @@
 // FullMatch of `(?s:re)` (on the subject with invalid UTF-8 bytes read as U+FFFD, as Go's regexp
 // reads them), and that a regex is rejected exactly when RE2 rejects it (up to the documented
 // Go/RE2 differences).
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -75,6 +76,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   Matcher inv = m->Inverse();
   (void)m->ToString();
+  if (!promkit::util::IsValidUtf8(re)) {
+    // Go's regexp rejects such patterns; upstream accepts them only as `a|b` of plain literals
+    // (never parsed), which then match exactly those byte strings.
+    if (!PlainAlternation(re)) Fail("pattern with invalid UTF-8 accepted", re, "");
+    std::vector<std::string_view> lits = promkit::util::SplitString(re, "|");
+    for (const std::string& s : subjects) {
+      bool want = std::find(lits.begin(), lits.end(), s) != lits.end();
+      if (m->Matches(s) != want) Fail("literal alternation mismatch", re, s);
+    }
+    return 0;
+  }
   if (!ref.ok()) {
     // Upstream accepts `a|b` of plain literals without parsing; `(?<name>` is Go syntax this
     // RE2 spells `(?P<name>`; RE2 may run out of its memory budget where Go does not.

@@ -127,6 +127,11 @@ TEST(Matcher, BadRegexErrors) {
       {"a\\", "error parsing regexp: trailing backslash at end of expression: ``"},
       {"(?P<>a)", "error parsing regexp: invalid named capture: `(?P<>`"},
       {"(?<x", "error parsing regexp: invalid named capture: `(?P<x`"},
+      {"a(\xed\xbf\xbd"
+       "b",
+       "error parsing regexp: invalid UTF-8: `\xed\xbf\xbd"
+       "b`"},
+      {"(a\xff", "error parsing regexp: invalid UTF-8: `\xff`"},
   };
   for (const auto& [re, want] : cases) {
     SCOPED_TRACE(re);
@@ -138,6 +143,8 @@ TEST(Matcher, BadRegexErrors) {
     // Equality matchers never parse their value.
     EXPECT_TRUE(Matcher::Make(MatchType::kEqual, "foo", re).ok());
   }
+  // Upstream never parses an alternation of plain literals, so invalid UTF-8 passes there.
+  EXPECT_TRUE(Must(MatchType::kRegexMatch, "foo", "a\xff|b").Matches("a\xff"));
   // Go accepts `(?<name>re)`; so do we although this RE2 spells it (?P<name>re).
   EXPECT_TRUE(Matcher::Make(MatchType::kRegexMatch, "foo", "(?<n>a)b").ok());
   EXPECT_TRUE(Must(MatchType::kRegexMatch, "foo", "(?<n>a)b").Matches("ab"));
@@ -279,6 +286,8 @@ TEST(Matcher, FastPathsAgreeWithRe2) {
       "foo.?|bar",
       ".*-.*-.*-.*",
       ".+-.*-.*-.+",
+      ".+-??.+",
+      ".*(a|)b?.*",
       "-.*-.*-",
       "(.+)-(.+)-(.+)",
       "((.*))(?i:f)((.*))o((.*))o((.*))",

@@ -1,0 +1,3 @@
+promkit_bench(model
+  SOURCES model_bench.cpp
+  LIBS promkit::model PkgConfig::RE2)
