@@ -1,0 +1,3 @@
+#pragma once
+#include "b/inner/v.h"
+#include "b/y.h"
