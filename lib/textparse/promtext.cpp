@@ -1,6 +1,7 @@
 #include "textparse/promtext.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -126,19 +127,38 @@ enum class State : uint8_t {
   kTimestamp
 };
 
+// Byte classes of the lexer, looked up in one table on the hot paths.
+enum : uint8_t {
+  kMetricStart = 1,  // [a-zA-Z_:]
+  kMetricChar = 2,   // [a-zA-Z_:0-9]
+  kLabelStart = 4,   // [a-zA-Z_]
+  kLabelChar = 8,    // [a-zA-Z_0-9]
+  kValueChar = 16,   // anything but NUL, blanks, newline and '{' (promlex.l's [^{ \t\n]+)
+};
+
+constexpr std::array<uint8_t, 256> MakeClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    const bool digit = c >= '0' && c <= '9';
+    uint8_t v = 0;
+    if (letter || c == ':') v |= kMetricStart | kMetricChar;
+    if (digit) v |= kMetricChar | kLabelChar;
+    if (letter) v |= kLabelStart | kLabelChar;
+    if (c != 0 && c != ' ' && c != '\t' && c != '\n' && c != '{') v |= kValueChar;
+    t[static_cast<size_t>(c)] = v;
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
+
+constexpr bool Is(char c, uint8_t cls) { return (kClasses[static_cast<uint8_t>(c)] & cls) != 0; }
 constexpr bool IsBlank(char c) { return c == ' ' || c == '\t'; }
-constexpr bool IsMetricNameStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
-}
-constexpr bool IsMetricNameChar(char c) { return IsMetricNameStart(c) || IsDigit(c); }
-constexpr bool IsLabelNameStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-constexpr bool IsLabelNameChar(char c) { return IsLabelNameStart(c) || IsDigit(c); }
-// A value is a run of anything but NUL, blanks, newline and '{' (promlex.l's [^{ \t\n]+).
-constexpr bool IsValueChar(char c) {
-  return c != '\0' && c != ' ' && c != '\t' && c != '\n' && c != '{';
-}
+constexpr bool IsMetricNameStart(char c) { return Is(c, kMetricStart); }
+constexpr bool IsMetricNameChar(char c) { return Is(c, kMetricChar); }
+constexpr bool IsLabelNameStart(char c) { return Is(c, kLabelStart); }
+constexpr bool IsLabelNameChar(char c) { return Is(c, kLabelChar); }
+constexpr bool IsValueChar(char c) { return Is(c, kValueChar); }
 
 // Plain integers of up to 15 digits (most sample values) are exact doubles: no need for the
 // general float parser.
@@ -244,10 +264,13 @@ class PromTextParser final : public Parser {
     while (t == Tok::kWhitespace);
     return t;
   }
-  Tok LexWhitespace() {
-    while (IsBlank(Advance())) {
+  Tok LexWhitespace() {  // what Advance() would do, byte by byte
+    ++i_;
+    for (;;) {
+      while (i_ < n_ && IsBlank(b_[i_])) ++i_;
+      if (!skip_nul_ || i_ >= n_ || b_[i_] != '\0') return Tok::kWhitespace;
+      while (i_ < n_ && b_[i_] == '\0') ++i_;
     }
-    return Tok::kWhitespace;
   }
   // At the opening '"': consumes a quoted string with backslash escapes. False if it does not
   // close (the automaton aborts); i_ then points at the byte that stopped it.
@@ -299,7 +322,12 @@ class PromTextParser final : public Parser {
 
   // Labels() scratch, reused.
   mutable std::string lb_scratch_;
-  mutable std::vector<std::pair<size_t, size_t>> lb_spans_;
+  struct Piece {
+    std::string_view direct;  // when scratch_off == kUnset
+    size_t scratch_off;
+    size_t scratch_len;
+  };
+  mutable std::vector<Piece> lb_pieces_;
   mutable std::vector<model::Label> lb_labels_;
 };
 
@@ -718,31 +746,30 @@ bool PromTextParser::ParseMetricSuffix(Tok t) {
 
 model::Labels PromTextParser::Labels() const {
   if (entry_ != Entry::kSeries) return {};
-  // Every string lands in lb_scratch_ first (escapes resolved, le/quantile normalized), as
-  // (offset, size) spans; views are taken once the buffer stops growing.
+  // Strings that need no rewriting are views into the input; unescaped names and values and
+  // normalized le/quantile values are written to lb_scratch_ and resolved to views at the end,
+  // once the scratch buffer has stopped growing.
   lb_scratch_.clear();
-  lb_spans_.clear();
+  lb_pieces_.clear();
   auto add = [&](std::string_view s, bool unescape) {
-    const size_t begin = lb_scratch_.size();
     if (unescape && s.find('\\') != std::string_view::npos) {
+      const size_t begin = lb_scratch_.size();
       AppendUnescaped(lb_scratch_, s, /*quotes=*/true);
-    } else {
-      lb_scratch_.append(s);
+      lb_pieces_.push_back(Piece{{}, begin, lb_scratch_.size() - begin});
+      return std::string_view(lb_scratch_).substr(begin);
     }
-    lb_spans_.emplace_back(begin, lb_scratch_.size() - begin);
-    return std::string_view(lb_scratch_).substr(begin);
+    lb_pieces_.push_back(Piece{s, kUnset, 0});
+    return s;
   };
-  const std::string_view name_raw = View(offsets_[0], offsets_[1]);
   const bool tu = opts_.type_and_unit_labels;
   const bool has_type = mtype_ != MetricType::kUnknown;
-  // Spans come in name/value pairs; a pair is dropped by popping both.
-  const std::string_view metric_name_key = model::kMetricName;
-  add(metric_name_key, false);
-  const bool name_empty = add(name_raw, true).empty();
+  // Pieces come in name/value pairs; a pair is dropped by popping both.
+  add(model::kMetricName, false);
+  const bool name_empty = add(View(offsets_[0], offsets_[1]), true).empty();
   if (tu) {
     if (name_empty) {  // upstream adds no empty __name__ in this mode
-      lb_spans_.pop_back();
-      lb_spans_.pop_back();
+      lb_pieces_.pop_back();
+      lb_pieces_.pop_back();
     }
     if (has_type) {
       add("__type__", false);
@@ -750,14 +777,12 @@ model::Labels PromTextParser::Labels() const {
     }
   }
   for (size_t k = 2; k + 3 < offsets_.size(); k += 4) {
-    const size_t name_pos = lb_scratch_.size();
     const std::string_view label = add(View(offsets_[k], offsets_[k + 1]), true);
     if (tu && ((label == model::kMetricName && !name_empty) || (label == "__type__" && has_type))) {
-      lb_spans_.pop_back();
-      lb_scratch_.resize(name_pos);
+      lb_pieces_.pop_back();
       continue;
     }
-    std::string_view value_raw = View(offsets_[k + 2], offsets_[k + 3]);
+    const std::string_view value_raw = View(offsets_[k + 2], offsets_[k + 3]);
     const bool normalize = (mtype_ == MetricType::kSummary && label == "quantile") ||
                            (mtype_ == MetricType::kHistogram && label == "le");
     if (normalize) {
@@ -767,21 +792,32 @@ model::Labels PromTextParser::Labels() const {
       if (f.ok()) {
         const size_t begin = lb_scratch_.size();
         AppendOpenMetricsFloat(lb_scratch_, *f);
-        lb_spans_.emplace_back(begin, lb_scratch_.size() - begin);
+        lb_pieces_.push_back(Piece{{}, begin, lb_scratch_.size() - begin});
         continue;
       }
     }
     add(value_raw, true);
   }
   lb_labels_.clear();
-  const std::string_view all(lb_scratch_);
-  for (size_t k = 0; k + 1 < lb_spans_.size(); k += 2) {
-    lb_labels_.push_back(model::Label{all.substr(lb_spans_[k].first, lb_spans_[k].second),
-                                      all.substr(lb_spans_[k + 1].first, lb_spans_[k + 1].second)});
+  const std::string_view scratch(lb_scratch_);
+  auto resolve = [&](const Piece& p) {
+    return p.scratch_off == kUnset ? p.direct : scratch.substr(p.scratch_off, p.scratch_len);
+  };
+  for (size_t k = 0; k + 1 < lb_pieces_.size(); k += 2) {
+    lb_labels_.push_back(model::Label{resolve(lb_pieces_[k]), resolve(lb_pieces_[k + 1])});
   }
-  // Stable, so duplicate names (which upstream also passes through) keep input order.
-  std::stable_sort(lb_labels_.begin(), lb_labels_.end(),
-                   [](const model::Label& a, const model::Label& b) { return a.name < b.name; });
+  // Stable, so duplicate names (which upstream also passes through) keep input order. Label
+  // sets are small: insertion sort, which allocates nothing; stable_sort for big ones.
+  auto by_name = [](const model::Label& a, const model::Label& b) { return a.name < b.name; };
+  if (lb_labels_.size() <= 32) {
+    for (size_t k = 1; k < lb_labels_.size(); ++k) {
+      for (size_t j = k; j > 0 && by_name(lb_labels_[j], lb_labels_[j - 1]); --j) {
+        std::swap(lb_labels_[j], lb_labels_[j - 1]);
+      }
+    }
+  } else {
+    std::stable_sort(lb_labels_.begin(), lb_labels_.end(), by_name);
+  }
   return model::Labels::FromSorted(lb_labels_);
 }
 
