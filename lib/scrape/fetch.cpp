@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "scrape/units.h"
+#include "textparse/negotiate.h"
 #include "util/duration.h"
 
 #ifndef PROMKIT_VERSION
@@ -401,14 +402,7 @@ util::Result<UrlParts> SplitUrl(const std::string& url) {
 }  // namespace
 
 std::string DefaultAcceptHeader() {
-  // Prometheus 3.x with its defaults: ScrapeProtocols = OpenMetrics 1.0.0, 0.0.1, text 1.0.0,
-  // 0.0.4; UTF-8 name validation, hence escaping=allow-utf-8 on the 1.0.0 formats; weights
-  // count down from len(ScrapeProtocolsHeaders)+1 = 6.
-  return "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
-         "application/openmetrics-text;version=0.0.1;q=0.5,"
-         "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,"
-         "text/plain;version=0.0.4;q=0.3,"
-         "*/*;q=0.2";
+  return textparse::AcceptHeader(textparse::kDefaultScrapeProtocols);
 }
 
 std::string DefaultUserAgent() { return std::string("promkit/") + PROMKIT_VERSION; }

@@ -3,6 +3,7 @@
 #include "scrape/fetch.h"
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -174,10 +175,10 @@ TEST(Fetch, GzipIsDecoded) {
   EXPECT_EQ(Fetch(o).status().ToString(), "unexpected EOF");
   o.url = srv.Url("/bad");
   EXPECT_EQ(Fetch(o).status().ToString(), "gzip: invalid header");
-  o.body_size_limit = static_cast<int64_t>(body.size()) / 2;
+  o.body_size_limit = 8192;
   o.url = srv.Url("/one");
   EXPECT_EQ(Fetch(o).status().ToString(),
-            "body size limit exceeded (limit " + std::to_string(body.size() / 2) + "B)");
+            "body size limit exceeded (limit 8KiB)");
 }
 
 TEST(Fetch, ConnectionRefused) {
@@ -204,28 +205,44 @@ TEST(Fetch, ServerHangsUp) {
 }
 
 TEST(Fetch, BadOptions) {
-  const std::tuple<std::string, FetchOptions, std::string> cases[] = {
-      {"scheme", FetchOptions{.url = "ftp://127.0.0.1/x"},
+  using Edit = std::function<void(FetchOptions&)>;
+  const std::tuple<std::string, Edit, std::string> cases[] = {
+      {"scheme", [](FetchOptions& o) { o.url = "ftp://127.0.0.1/x"; },
        "Get \"ftp://127.0.0.1/x\": unsupported protocol scheme \"ftp\""},
       {"token twice",
-       FetchOptions{.url = "http://127.0.0.1:1/", .bearer_token = "a", .bearer_token_file = "b"},
+       [](FetchOptions& o) {
+         o.bearer_token = "a";
+         o.bearer_token_file = "b";
+       },
        "at most one of bearer_token & bearer_token_file must be configured"},
-      {"token file",
-       FetchOptions{.url = "http://127.0.0.1:1/", .bearer_token_file = "/nonexistent/tok"},
+      {"basic and token",
+       [](FetchOptions& o) {
+         o.bearer_token = "a";
+         o.has_basic_auth = true;
+       },
+       "at most one of basic_auth, oauth2 & authorization must be configured"},
+      {"token file", [](FetchOptions& o) { o.bearer_token_file = "/nonexistent/tok"; },
        "unable to read authorization credentials: unable to read file /nonexistent/tok: open "
        "/nonexistent/tok: no such file or directory"},
-      {"ca file",
-       FetchOptions{.url = "https://127.0.0.1:1/", .tls = {.ca_file = "/nonexistent/ca"}},
+      {"ca file", [](FetchOptions& o) { o.tls.ca_file = "/nonexistent/ca"; },
        "unable to read CA cert: open /nonexistent/ca: no such file or directory"},
-      {"cert without key",
-       FetchOptions{.url = "https://127.0.0.1:1/", .tls = {.cert_file = "/x.pem"}},
+      {"ca not pem", [](FetchOptions& o) { o.tls.ca_file = PROMKIT_SOURCE_DIR "/CMakeLists.txt"; },
+       "unable to use specified CA cert " PROMKIT_SOURCE_DIR "/CMakeLists.txt"},
+      {"cert without key", [](FetchOptions& o) { o.tls.cert_file = "/x.pem"; },
        "exactly one of key or key_file must be configured when a client certificate is "
        "configured"},
-      {"header name", FetchOptions{.url = "http://127.0.0.1:1/", .headers = {{"A B", "v"}}},
+      {"header name",
+       [](FetchOptions& o) {
+         o.headers = {{"A B", "v"}};
+       },
        "invalid header name \"A B\""},
+      {"timeout", [](FetchOptions& o) { o.timeout_ns = 0; }, "timeout must be positive"},
   };
-  for (const auto& [name, o, want] : cases) {
+  for (const auto& [name, edit, want] : cases) {
     SCOPED_TRACE(name);
+    FetchOptions o;
+    o.url = "http://127.0.0.1:1/metrics";
+    edit(o);
     auto r = Fetch(o);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().ToString(), want);

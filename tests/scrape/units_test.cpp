@@ -23,7 +23,9 @@ TEST(ParseBase2Bytes, Table) {
     SCOPED_TRACE(in);
     auto got = ParseBase2Bytes(in);
     ASSERT_EQ(got.ok(), ok) << got.status().ToString();
-    if (ok) EXPECT_EQ(*got, n);
+    if (ok) {
+      EXPECT_EQ(*got, n);
+    }
   }
   EXPECT_EQ(ParseBase2Bytes("1XB").status().ToString(), "units: unknown unit XB in 1XB");
 }
