@@ -1,6 +1,7 @@
 #include "model/matchers.h"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <span>
 #include <unordered_set>
@@ -98,25 +99,26 @@ std::optional<size_t> FoldSuffixLen(std::string_view s, std::string_view lower_s
   return s.size() - j;
 }
 
-// Folds `s` to the form fold sets store (ASCII lower case); false when `s` holds a rune that
-// cannot equal any ASCII string.
-bool FoldNormalize(std::string_view s, std::string* out) {
-  out->clear();
+// Folds `s` to the form fold sets store (ASCII lower case) into out[0, returned size); nullopt
+// when `s` holds a rune that cannot equal any ASCII string. REQUIRES: out holds s.size() bytes
+// (folding never lengthens).
+std::optional<size_t> FoldNormalize(std::string_view s, char* out) {
+  size_t n = 0;
   for (size_t i = 0; i < s.size();) {
     if (static_cast<unsigned char>(s[i]) < 0x80) {
-      out->push_back(LowerAscii(s[i]));
+      out[n++] = LowerAscii(s[i]);
       ++i;
     } else if (s.substr(i, kKelvin.size()) == kKelvin) {
-      out->push_back('k');
+      out[n++] = 'k';
       i += kKelvin.size();
     } else if (s.substr(i, kLongS.size()) == kLongS) {
-      out->push_back('s');
+      out[n++] = 's';
       i += kLongS.size();
     } else {
-      return false;
+      return std::nullopt;
     }
   }
-  return true;
+  return n;
 }
 
 uint64_t LengthMask(size_t n) { return uint64_t{1} << std::min<size_t>(n, 63); }
@@ -177,7 +179,10 @@ class ZeroOrOneMatcher final : public StringMatcher {
 class SetMatcher final : public StringMatcher {
  public:
   SetMatcher(std::vector<std::string> values, bool fold) : values_(std::move(values)), fold_(fold) {
-    for (const std::string& v : values_) mask_ |= LengthMask(v.size());
+    for (const std::string& v : values_) {
+      mask_ |= LengthMask(v.size());
+      max_len_ = std::max(max_len_, v.size());
+    }
     if (values_.size() >= kMapThreshold) {
       index_.reserve(values_.size());
       for (const std::string& v : values_) index_.insert(v);
@@ -185,8 +190,17 @@ class SetMatcher final : public StringMatcher {
   }
   bool Matches(std::string_view s) const override {
     if (!fold_) return (mask_ & LengthMask(s.size())) != 0 && Lookup(s);
-    std::string norm;
-    return FoldNormalize(s, &norm) && Lookup(norm);
+    // A folded rune is at most 3 bytes (U+212A), so longer subjects cannot match.
+    if (s.size() > 3 * max_len_) return false;
+    std::array<char, 256> stack;
+    std::string heap;
+    char* buf = stack.data();
+    if (s.size() > stack.size()) {
+      heap.resize(s.size());
+      buf = heap.data();
+    }
+    std::optional<size_t> n = FoldNormalize(s, buf);
+    return n && Lookup(std::string_view(buf, *n));
   }
 
  private:
@@ -197,6 +211,7 @@ class SetMatcher final : public StringMatcher {
   std::vector<std::string> values_;
   bool fold_;
   uint64_t mask_ = 0;
+  size_t max_len_ = 0;
   std::unordered_set<std::string_view> index_;  // views values_
 };
 
@@ -962,6 +977,33 @@ MatcherPtr Build(const Node& n, int* budget) {
   return nullptr;
 }
 
+// The case-sensitive literal every match starts with (Go's parser factors `abcd|abc.+` into
+// `abc(?:d|.+)`, so upstream finds "abc" there too). Cut at a rune boundary.
+std::string LiteralPrefix(const Node& n) {
+  switch (n.kind) {
+    case Node::kLiteral:
+      return n.fold ? std::string() : n.text;
+    case Node::kConcat:
+      return LiteralPrefix(n.subs[0]);
+    case Node::kAlternate: {
+      std::string common = LiteralPrefix(n.subs[0]);
+      for (size_t i = 1; i < n.subs.size() && !common.empty(); ++i) {
+        std::string p = LiteralPrefix(n.subs[i]);
+        size_t k = 0;
+        while (k < common.size() && k < p.size() && common[k] == p[k]) ++k;
+        while (k > 0 && k < common.size() &&
+               (static_cast<unsigned char>(common[k]) & 0xC0) == 0x80) {
+          --k;
+        }
+        common.resize(k);
+      }
+      return common;
+    }
+    default:
+      return std::string();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // RE2.
 
@@ -1117,10 +1159,7 @@ class FastRegexMatcher {
         m->set_matches_ = set->strings;
         SortUnique(&m->set_matches_);
       }
-      if (tree->kind == Node::kConcat && tree->subs[0].kind == Node::kLiteral &&
-          !tree->subs[0].fold) {
-        m->prefix_ = tree->subs[0].text;
-      }
+      m->prefix_ = LiteralPrefix(*tree);
       int budget = 2;
       m->matcher_ = Build(*tree, &budget);
       if (m->matcher_) return std::shared_ptr<const FastRegexMatcher>(std::move(m));

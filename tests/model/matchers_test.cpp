@@ -178,8 +178,22 @@ TEST(Matcher, SetMatchesAndOptimization) {
     EXPECT_EQ(m.SetMatches(), c.set);
     EXPECT_EQ(m.IsRegexOptimized(), c.optimized);
   }
-  EXPECT_EQ(Must(MatchType::kRegexMatch, "l", "foo.+").Prefix(), "foo");
-  EXPECT_EQ(Must(MatchType::kRegexMatch, "l", "(?i)foo.+").Prefix(), "");
+  const std::pair<std::string, std::string> prefixes[] = {
+      {"foo.+", "foo"},
+      {"(?i)foo.+", ""},
+      {"abcd|abc.+", "abc"},
+      {"abc(def|ghj)|ab|a.", "a"},
+      {"foo.+bar|foo.*baz", "foo"},
+      {"abc|.*", ""},
+      {"abc|def", ""},
+      {"abc", ""},  // a plain literal is never parsed, as upstream
+      {"\u00e9x.*|\u00e8y.*", ""},
+      {"x\\d+", "x"},
+  };
+  for (const auto& [re, want] : prefixes) {
+    SCOPED_TRACE(re);
+    EXPECT_EQ(Must(MatchType::kRegexMatch, "l", re).Prefix(), want);
+  }
   EXPECT_TRUE(Must(MatchType::kEqual, "l", "x").SetMatches().empty());
   // More than 256 strings is not a set.
   EXPECT_TRUE(Must(MatchType::kRegexMatch, "l", "[a-z][a-z]").SetMatches().empty());
