@@ -177,8 +177,7 @@ TEST(Fetch, GzipIsDecoded) {
   EXPECT_EQ(Fetch(o).status().ToString(), "gzip: invalid header");
   o.body_size_limit = 8192;
   o.url = srv.Url("/one");
-  EXPECT_EQ(Fetch(o).status().ToString(),
-            "body size limit exceeded (limit 8KiB)");
+  EXPECT_EQ(Fetch(o).status().ToString(), "body size limit exceeded (limit 8KiB)");
 }
 
 TEST(Fetch, ConnectionRefused) {
