@@ -240,7 +240,9 @@ nansum_count 0
 nansum_sum 0.0
 nansum{quantile="0.95"} nan
 nansum{quantile="0.99"} NaN)";
-  input += "\n# HELP metric foo\x00" "bar"sv;
+  input +=
+      "\n# HELP metric foo\x00"
+      "bar"sv;
   input += "\nnull_byte_metric{a=\"abc\x00\"} 1"sv;
   input += "\n# EOF\n";
 
@@ -518,7 +520,9 @@ nansum{quantile="0.99"} NaN)";
        .m = R"(nansum{quantile="0.99"})",
        .v = kNormalNan,
        .lset = L({{"__name__", "nansum"}, {"quantile", "0.99"}})},
-      Help("metric", "foo\x00" "bar"sv),
+      Help("metric",
+           "foo\x00"
+           "bar"sv),
       {.entry = Entry::kSeries,
        .m = "null_byte_metric{a=\"abc\x00\"}"sv,
        .v = 1,
@@ -713,6 +717,27 @@ TEST(OpenMetricsParser, CreatedTimestampKeepsCurrentSample) {
   EXPECT_EQ(e.timestamp_ms, std::nullopt);
   EXPECT_FALSE(p->Next());
   EXPECT_TRUE(p->Err().ok());
+}
+
+// Upstream's scan ahead loops forever when a later sample of the family has an exemplar the lexer
+// cannot read; here the scan stops there, finds no _created line, and Next() reports the error.
+TEST(OpenMetricsParser, CreatedTimestampStopsAtUnreadableExemplar) {
+  const std::string_view input =
+      "# TYPE c counter\n"
+      "c_total 1\n"
+      "c_total{a=\"b\"} 2 # {t=\"x\"}co\n"
+      "c_created 3\n"
+      "# EOF\n";
+  auto p = NewOpenMetricsParser(input, {.skip_ct_series = true});
+  ASSERT_TRUE(p->Next());
+  ASSERT_TRUE(p->Next());
+  EXPECT_EQ(p->SeriesBytes(), "c_total");
+  EXPECT_EQ(p->CreatedTimestamp(), std::nullopt);
+  EXPECT_FALSE(p->Next());
+  EXPECT_EQ(p->Err().message(),
+            R"(expected value after exemplar labels, got "c" ("INVALID") while parsing: )"
+            R"("c_total{a=\"b\"} 2 # {t=\"x\"}c")");
+  EXPECT_EQ(p->error_offset(), input.find("}co") + 1);
 }
 
 TEST(OpenMetricsParser, LabelValueNormalizationAndEscapes) {
