@@ -659,7 +659,7 @@ void BuildApp(CLI::App& app, Mode mode, int* exit_code) {
   CLI::App* help = app.add_subcommand("help", "Show help.");
   auto words = std::make_shared<std::vector<std::string>>();
   help->add_option("command", *words, "Show help on command.");
-  help->callback([&app, help, words, mode, exit_code] {
+  help->callback([&app, words, mode, exit_code] {
     CommandDoc root = DescribeApp(app);
     std::vector<const CommandDoc*> path = {&root};
     for (const std::string& w : *words) {
