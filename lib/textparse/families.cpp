@@ -369,7 +369,7 @@ class FamilyParser {
     cur_metric_ = static_cast<int32_t>(metrics_.size() - 1);
   }
   void SetCurrentLabel(std::string_view name, std::string_view value);
-  uint64_t CurrentLabelsSignature() const;
+  uint64_t CurrentLabelsSignature();
 
   std::string_view text_;
   NameValidation scheme_;
@@ -394,7 +394,9 @@ class FamilyParser {
   std::vector<std::pair<std::string, std::string>> cur_labels_;
   std::unordered_map<uint64_t, int32_t> summaries_;
   std::unordered_map<uint64_t, int32_t> histograms_;
-  std::vector<int32_t> histogram_metrics_;  // registration order, for normalization
+  std::vector<int32_t> histogram_metrics_;
+  std::vector<const std::pair<std::string, std::string>*>
+      signature_scratch_;  // registration order, for normalization
   double cur_quantile_ = std::numeric_limits<double>::quiet_NaN();
   double cur_bucket_ = std::numeric_limits<double>::quiet_NaN();
   bool is_summary_count_ = false, is_summary_sum_ = false;
@@ -511,6 +513,19 @@ void FamilyParser::ReadTokenAsName(bool metric) {
           token_.push_back(static_cast<char>(cur_));
       }
     }
+    if (!quoted && !escaped) {
+      // Fast path: the rest of a plain unquoted name in one go.
+      size_t end = pos_;
+      while (end < text_.size()) {
+        unsigned char b = text_[end];
+        bool plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '_' ||
+                     (b >= '0' && b <= '9') || (metric && b == ':');
+        if (!plain) break;
+        ++end;
+      }
+      token_.append(text_.data() + pos_, end - pos_);
+      pos_ = end;
+    }
     ReadByte();
     if (metric) {
       if (!IsValidMetricNameContinuation(cur_, quoted) || (!quoted && cur_ == ' ')) return;
@@ -621,10 +636,10 @@ void FamilyParser::SetCurrentLabel(std::string_view name, std::string_view value
   cur_labels_.emplace_back(name, value);
 }
 
-uint64_t FamilyParser::CurrentLabelsSignature() const {
+uint64_t FamilyParser::CurrentLabelsSignature() {
   if (cur_labels_.empty()) return kFnvOffset;
-  std::vector<const std::pair<std::string, std::string>*> sorted;
-  sorted.reserve(cur_labels_.size());
+  std::vector<const std::pair<std::string, std::string>*>& sorted = signature_scratch_;
+  sorted.clear();
   for (const auto& p : cur_labels_) sorted.push_back(&p);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
   uint64_t h = kFnvOffset;

@@ -1,6 +1,10 @@
 // The 'check' command family. One Register/Run pair per subcommand; the checks themselves live
 // in lib/ (textparse for metrics).
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -49,9 +53,19 @@ constexpr std::string_view kLintHelp =
 
 std::string ReadAllStdin() {
   std::string data;
+  struct stat st;
+  if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    data.reserve(static_cast<size_t>(st.st_size) + 1);
+  }
   char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) data.append(buf, n);
+  while (true) {
+    ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+    if (n > 0) {
+      data.append(buf, static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;  // a read error ends the input like EOF, as Go's reader does for the parser
+    }
+  }
   return data;
 }
 
