@@ -429,7 +429,11 @@ struct Walk {
   Outcome outcome = Outcome::kRun;
   std::vector<CLI::App*> path;
   std::string error;
-  std::vector<std::string> args;  // normalized, for CLI11
+  // Normalized for CLI11: commands and flags in order, then "--" and the arguments, which all
+  // belong to the selected command (kingpin gives commands with subcommands no arguments).
+  // The "--" keeps CLI11 from taking an argument that names a command for that command.
+  std::vector<std::string> args;
+  std::vector<std::string> positionals;
 };
 
 CLI::Option* FindLong(const std::vector<CLI::App*>& path, const std::string& name) {
@@ -503,7 +507,6 @@ Walk WalkArgs(CLI::App& root, const SpecialFlags& special, const std::vector<std
     const std::string& t = argv[i];
     if (!flags_done && t == "--") {
       flags_done = true;
-      w.args.push_back(t);
       continue;
     }
     if (!flags_done && t.size() > 2 && t.compare(0, 2, "--") == 0) {
@@ -577,7 +580,7 @@ Walk WalkArgs(CLI::App& root, const SpecialFlags& special, const std::vector<std
     }
     if (pos_index >= positionals.size()) return fail("unexpected " + t);
     ++pos_fill;
-    w.args.push_back(t);
+    w.positionals.push_back(t);
   }
 
   if (version) {
@@ -729,6 +732,10 @@ int Run(int argc, char** argv) {
       break;
   }
 
+  if (!w.positionals.empty()) {
+    w.args.push_back("--");
+    w.args.insert(w.args.end(), w.positionals.begin(), w.positionals.end());
+  }
   std::reverse(w.args.begin(), w.args.end());  // CLI11 consumes a reversed vector
   try {
     app.parse(std::move(w.args));
