@@ -2,6 +2,7 @@
 // command tree (through the CommandDoc snapshot of app.h), so they never drift from the flags
 // the binary accepts. Output is deterministic (no dates, tree order), and the committed copies in
 // man/ and completions/ are checked for staleness by tests/cli/docs_test.cpp.
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -64,7 +65,13 @@ std::string Short(const std::string& help) {
   std::vector<std::string> paras = Paragraphs(help);
   if (paras.empty()) return "";
   std::string s = paras.front();
-  if (size_t dot = s.find(". "); dot != std::string::npos) s.resize(dot + 1);
+  // A sentence ends at ". " before a capital, so "e.g. 10MB" stays whole.
+  for (size_t dot = s.find(". "); dot != std::string::npos; dot = s.find(". ", dot + 1)) {
+    if (dot + 2 < s.size() && std::isupper(static_cast<unsigned char>(s[dot + 2]))) {
+      s.resize(dot + 1);
+      break;
+    }
+  }
   return s;
 }
 
