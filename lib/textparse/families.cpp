@@ -350,6 +350,11 @@ class FamilyParser {
   void ReadTokenAsLabelValue();
   void SetOrCreateCurrentMF();
   void ParseError(std::string msg);
+  // Reports the error at the start of the token just read (a bad value, timestamp or type).
+  void TokenError(std::string msg) {
+    ParseError(std::move(msg));
+    parse_error_.offset = token_start_;
+  }
   bool Failed() const { return err_ != Err::kNone; }
 
   MetricFamily* mf() { return cur_mf_ == kNil ? nullptr : &families_[cur_mf_]; }
@@ -378,6 +383,7 @@ class FamilyParser {
   Err err_ = Err::kNone;
   int line_count_ = 0;
   std::string token_;
+  size_t token_start_ = 0;  // offset of token_'s first byte, for error positions
   TextParseErrorInfo parse_error_;
 
   std::vector<MetricFamily> families_;
@@ -413,6 +419,7 @@ void FamilyParser::ParseError(std::string msg) {
 
 void FamilyParser::ReadTokenUntilWhitespace() {
   token_.clear();
+  token_start_ = pos_ == 0 ? 0 : std::min(pos_ - 1, text_.size());
   while (!Failed() && !IsBlankOrTab(cur_) && cur_ != '\n') {
     // Fast path: copy the run of plain bytes in one go.
     size_t start = pos_ - 1;
@@ -430,6 +437,7 @@ void FamilyParser::ReadTokenUntilWhitespace() {
 
 void FamilyParser::ReadTokenUntilNewline(bool recognize_escapes) {
   token_.clear();
+  token_start_ = pos_ == 0 ? 0 : std::min(pos_ - 1, text_.size());
   bool escaped = false;
   while (!Failed()) {
     if (recognize_escapes && escaped) {
@@ -933,7 +941,7 @@ FamilyParser::State FamilyParser::ReadingValue() {
   if (Failed()) return State::kDone;
   std::optional<double> parsed = ParseExpfmtFloat(token_);
   if (!parsed) {
-    ParseError(fmt::format("expected float as value, got {}", util::GoQuote(token_)));
+    TokenError(fmt::format("expected float as value, got {}", util::GoQuote(token_)));
     return State::kDone;
   }
   double value = *parsed;
@@ -1001,7 +1009,7 @@ FamilyParser::State FamilyParser::StartTimestamp() {
   if (Failed()) return State::kDone;
   std::optional<int64_t> ts = GoParseInt64(token_);
   if (!ts) {
-    ParseError(fmt::format("expected integer as timestamp, got {}", util::GoQuote(token_)));
+    TokenError(fmt::format("expected integer as timestamp, got {}", util::GoQuote(token_)));
     return State::kDone;
   }
   metrics_[cur_metric_].timestamp_ms = *ts;
@@ -1037,7 +1045,7 @@ FamilyParser::State FamilyParser::ReadingType() {
   if (Failed()) return State::kDone;
   std::optional<FamilyType> t = TypeFromToken(token_);
   if (!t) {
-    ParseError(fmt::format("unknown metric type {}", util::GoQuote(token_)));
+    TokenError(fmt::format("unknown metric type {}", util::GoQuote(token_)));
     return State::kDone;
   }
   families_[cur_mf_].declared_type = *t;
