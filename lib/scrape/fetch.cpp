@@ -504,10 +504,10 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
     url = s;
     headers.emplace_back("Host", parts.port.empty() ? parts.host : parts.host + ":" + parts.port);
   }
-  for (const auto& [name, value] : o.headers) {
-    auto same = [&](const auto& h) { return EqualsIgnoreCase(h.first, name); };
+  for (const auto& extra : o.headers) {
+    auto same = [&](const auto& h) { return EqualsIgnoreCase(h.first, extra.first); };
     headers.erase(std::remove_if(headers.begin(), headers.end(), same), headers.end());
-    headers.emplace_back(name, value);
+    headers.push_back(extra);
   }
   std::unique_ptr<curl_slist, SlistDeleter> list;
   for (const auto& [name, value] : headers) {

@@ -226,6 +226,10 @@ TEST(ScrapeCommand, HttpFailures) {
   EXPECT_EQ(r.err, dead + ": Get \"" + dead + "\": dial tcp 127.0.0.1:" + std::to_string(refused) +
                        ": connect: connection refused\n");
 
+  r = Scrape({srv.Url("/ok"), "--basic-auth", "alice:s3:cret"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(srv.requests().back().Header("Authorization"), "Basic YWxpY2U6czM6Y3JldA==");
+
   // Request headers from flags.
   r = Scrape({srv.Url("/ok"), "--header", "X-A: 1", "--header", "X-B:two", "--bearer-token", "t0k",
               "--timeout", "3s"});
@@ -260,6 +264,10 @@ TEST(ScrapeCommand, Tls) {
                  "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > ext.cnf\n"
                  "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
                  "-days 2 -extfile ext.cnf -out server.pem 2>/dev/null\n"
+                 "openssl req -newkey rsa:2048 -nodes -subj /CN=scraper -keyout client.key "
+                 "-out client.csr 2>/dev/null\n"
+                 "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+                 "-days 2 -out client.pem 2>/dev/null\n"
                  "printf 'tls_metric{a=\"b\"} 7\\n' > metrics\n"));
   int port = testutil::FreeLoopbackPort();
   ASSERT_NE(port, 0);
@@ -303,6 +311,27 @@ TEST(ScrapeCommand, Tls) {
                        "tls: failed to verify certificate: x509: certificate is not "
                        "valid for"))
       << r.err;
+
+  // A server that insists on a client certificate signed by the CA.
+  int mport = testutil::FreeLoopbackPort();
+  Background mtls({"/usr/bin/openssl", "s_server", "-quiet", "-WWW", "-accept",
+                   "127.0.0.1:" + std::to_string(mport), "-cert", "server.pem", "-key",
+                   "server.key", "-Verify", "1", "-CAfile", "ca.pem"},
+                  dir.path());
+  ASSERT_TRUE(WaitForPort(mport)) << "openssl s_server (mTLS) did not start";
+  const std::string murl = "https://127.0.0.1:" + std::to_string(mport) + "/metrics";
+  r = Scrape({murl, "--ca-file", ca, "--cert-file", dir.path() + "/client.pem", "--key-file",
+              dir.path() + "/client.key"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "tls_metric{a=\"b\""));
+  r = Scrape({murl, "--ca-file", ca});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.err, murl + ": Get \"" + murl + "\": ")) << r.err;
+  r = Scrape({murl, "--ca-file", ca, "--cert-file", dir.path() + "/client.pem"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "promkit: error: exactly one of key or key_file must be configured when a client "
+            "certificate is configured\n");
 
   r = Scrape({url, "--ca-file", dir.path() + "/missing.pem"});
   EXPECT_EQ(r.exit_code, 1);

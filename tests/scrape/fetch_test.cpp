@@ -180,6 +180,35 @@ TEST(Fetch, GzipIsDecoded) {
   EXPECT_EQ(Fetch(o).status().ToString(), "body size limit exceeded (limit 8KiB)");
 }
 
+TEST(Fetch, FollowsRedirects) {
+  HttpServer srv([](const HttpRequest& req) {
+    if (req.target == "/old") {
+      HttpResponse r;
+      r.status = 302;
+      r.reason = "Found";
+      r.headers = {{"Location", "/metrics"}};
+      return r;
+    }
+    if (req.target == "/loop") {
+      HttpResponse r;
+      r.status = 301;
+      r.reason = "Moved Permanently";
+      r.headers = {{"Location", "/loop"}};
+      return r;
+    }
+    return TextResponse("moved 1\n");
+  });
+  ASSERT_TRUE(srv.ok());
+  FetchOptions o;
+  o.url = srv.Url("/old");
+  auto r = Fetch(o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "moved 1\n");
+  EXPECT_EQ(srv.requests().back().target, "/metrics");
+  o.url = srv.Url("/loop");
+  EXPECT_EQ(Fetch(o).status().ToString(), "Get \"" + o.url + "\": stopped after 10 redirects");
+}
+
 TEST(Fetch, ConnectionRefused) {
   int port = testutil::FreeLoopbackPort();
   ASSERT_NE(port, 0);

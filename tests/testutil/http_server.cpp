@@ -106,11 +106,20 @@ void HttpServer::Stop() {
   }
 }
 
-bool HttpServer::SleepInterruptible(int ms) {
+bool HttpServer::SleepInterruptible(int fd, int ms) {
   auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   while (std::chrono::steady_clock::now() < end) {
     if (stop_.load()) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // A client that gave up (timeout) closes its end: stop waiting for it.
+    pollfd p{fd, POLLIN | POLLRDHUP, 0};
+    if (poll(&p, 1, 10) > 0) {
+      char c;
+      if ((p.revents & (POLLRDHUP | POLLHUP | POLLERR)) ||
+          recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   }
   return true;
 }
@@ -168,7 +177,7 @@ void HttpServer::HandleConnection(int fd) {
     requests_.push_back(req);
   }
   HttpResponse resp = handler_(req);
-  if (resp.delay_ms > 0 && !SleepInterruptible(resp.delay_ms)) return;
+  if (resp.delay_ms > 0 && !SleepInterruptible(fd, resp.delay_ms)) return;
   if (resp.close_without_response) return;
   std::string out = "HTTP/1.1 " + std::to_string(resp.status);
   if (!resp.reason.empty()) out += " " + resp.reason;

@@ -54,7 +54,8 @@ class HttpServer {
  private:
   void Serve();
   void HandleConnection(int fd);
-  bool SleepInterruptible(int ms);
+  // Waits `ms` unless the server stops or the client hangs up; false when cut short.
+  bool SleepInterruptible(int fd, int ms);
 
   Handler handler_;
   int listen_fd_ = -1;
