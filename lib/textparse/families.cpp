@@ -1,9 +1,7 @@
 #include "textparse/families.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <string>
 #include <unordered_map>
@@ -11,6 +9,7 @@
 
 #include <fmt/core.h>
 
+#include "util/numbers.h"
 #include "util/strings.h"
 
 namespace promkit::textparse {
@@ -34,62 +33,6 @@ std::string_view FamilyTypeName(FamilyType t) {
 }
 
 namespace {
-
-// Go's strconv.ParseFloat syntax for base-10 and special values. Hex mantissas always need a
-// 'p' exponent in Go, and the caller has already rejected 'p', so hex never parses here.
-std::optional<double> GoParseFloat(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  size_t i = 0;
-  bool neg = false;
-  if (s[0] == '+' || s[0] == '-') {
-    neg = s[0] == '-';
-    i = 1;
-  }
-  auto lower_eq = [](std::string_view a, std::string_view lower) {
-    if (a.size() != lower.size()) return false;
-    for (size_t k = 0; k < a.size(); ++k) {
-      char c = a[k];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != lower[k]) return false;
-    }
-    return true;
-  };
-  std::string_view rest = s.substr(i);
-  if (lower_eq(rest, "inf") || lower_eq(rest, "infinity")) {
-    return neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-  }
-  // Go accepts "nan" only without a sign.
-  if (i == 0 && lower_eq(rest, "nan")) return std::numeric_limits<double>::quiet_NaN();
-  // [digits][.digits] with at least one digit, then an optional exponent.
-  size_t j = i;
-  size_t digits = 0;
-  while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j, ++digits;
-  if (j < s.size() && s[j] == '.') {
-    ++j;
-    while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j, ++digits;
-  }
-  if (digits == 0) return std::nullopt;
-  if (j < s.size() && (s[j] == 'e' || s[j] == 'E')) {
-    ++j;
-    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
-    size_t exp_digits = 0;
-    while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j, ++exp_digits;
-    if (exp_digits == 0) return std::nullopt;
-  }
-  if (j != s.size()) return std::nullopt;
-  // from_chars takes no '+'; a '-' it handles itself.
-  const char* first = s.data() + (s[0] == '+' ? 1 : 0);
-  const char* last = s.data() + s.size();
-  double v = 0;
-  auto [ptr, ec] = std::from_chars(first, last, v, std::chars_format::general);
-  if (ec == std::errc() && ptr == last) return v;
-  if (ec != std::errc::result_out_of_range) return std::nullopt;
-  // Underflow yields 0 or a denormal in Go, overflow an error: let strtod tell them apart.
-  std::string copy(first, last);
-  double r = std::strtod(copy.c_str(), nullptr);
-  if (std::isinf(r)) return std::nullopt;
-  return r;
-}
 
 // Go's strconv.ParseInt(s, 10, 64).
 std::optional<int64_t> GoParseInt64(std::string_view s) {
@@ -1135,8 +1078,11 @@ util::Result<ParsedFamilies> FamilyParser::Run(TextParseErrorInfo* info) {
 }  // namespace
 
 std::optional<double> ParseExpfmtFloat(std::string_view s) {
+  // expfmt rejects hex floats and digit separators before asking strconv.
   if (s.find_first_of("pP_") != std::string_view::npos) return std::nullopt;
-  return GoParseFloat(s);
+  util::Result<double> v = util::ParseFloat(s);
+  if (!v.ok()) return std::nullopt;
+  return *v;
 }
 
 util::Result<ParsedFamilies> ParseTextFamilies(std::string_view text, NameValidation scheme,
