@@ -580,6 +580,13 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
     auto get_err = [&](const std::string& why) {
       return util::Status::IoError(fmt::format("Get \"{}\": {}", shown_url, why));
     };
+    // A TLS alert from the server (e.g. "tlsv13 alert certificate required"): Go says
+    // "remote error: tls: certificate required".
+    if (size_t alert = msg.find(" alert "); alert != std::string_view::npos) {
+      std::string_view what = msg.substr(alert + 7);
+      what = what.substr(0, what.find(','));
+      return get_err(fmt::format("remote error: tls: {}", Trim(what)));
+    }
     switch (rc) {
       case CURLE_OPERATION_TIMEDOUT:
         return get_err(fmt::format("context deadline exceeded (timeout {})",

@@ -326,7 +326,7 @@ TEST(ScrapeCommand, Tls) {
   EXPECT_TRUE(Contains(r.out, "tls_metric{a=\"b\""));
   r = Scrape({murl, "--ca-file", ca});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(Contains(r.err, murl + ": Get \"" + murl + "\": ")) << r.err;
+  EXPECT_EQ(r.err, murl + ": Get \"" + murl + "\": remote error: tls: certificate required\n");
   r = Scrape({murl, "--ca-file", ca, "--cert-file", dir.path() + "/client.pem"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
