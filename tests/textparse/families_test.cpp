@@ -262,7 +262,9 @@ TEST(ParseExpfmtFloat, GoSyntax) {
     SCOPED_TRACE(in);
     std::optional<double> got = ParseExpfmtFloat(in);
     ASSERT_EQ(got.has_value(), ok);
-    if (ok) EXPECT_EQ(*got, want);
+    if (ok) {
+      EXPECT_EQ(*got, want);
+    }
   }
   std::optional<double> nan = ParseExpfmtFloat("NaN");
   ASSERT_TRUE(nan.has_value());
