@@ -7,8 +7,8 @@ _promkit_tree_promkit() {
   case "$1" in
     '') _pk_cmds='help check scrape'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'check') _pk_cmds='metrics'; _pk_flags='--help -h --version --query.lookback-delta'; _pk_vflags='--query.lookback-delta' ;;
-    'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --query.lookback-delta --extended --lint'; _pk_vflags='--query.lookback-delta --lint' ;;
+    'check') _pk_cmds='metrics'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
+    'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --extended --lint'; _pk_vflags='--lint' ;;
     'scrape') _pk_cmds=''; _pk_flags='--help -h --version --timeout --ca-file --cert-file --key-file --insecure-skip-verify --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol --honor-labels --exposed-only --lint'; _pk_vflags='--timeout --ca-file --cert-file --key-file --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol' ;;
     *) _pk_cmds=''; _pk_flags=''; _pk_vflags='' ;;
   esac
@@ -28,8 +28,8 @@ _promkit_tree_promtool() {
   case "$1" in
     '') _pk_cmds='help check'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'check') _pk_cmds='metrics'; _pk_flags='--help -h --version --query.lookback-delta'; _pk_vflags='--query.lookback-delta' ;;
-    'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --query.lookback-delta --extended --lint'; _pk_vflags='--query.lookback-delta --lint' ;;
+    'check') _pk_cmds='metrics'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
+    'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --extended --lint'; _pk_vflags='--lint' ;;
     *) _pk_cmds=''; _pk_flags=''; _pk_vflags='' ;;
   esac
 }

@@ -201,9 +201,6 @@ void RegisterCheckMetrics(CLI::App& check, Mode mode, int* exit_code) {
 void RegisterCheck(CLI::App& root, Mode mode, int* exit_code) {
   CLI::App* check = root.add_subcommand("check", "Check the resources for validity.");
   check->require_subcommand(1);
-  // promtool's flag for the rule checks; accepted here so command lines written for promtool parse.
-  check->add_option("--query.lookback-delta", "The server's maximum query lookback duration.")
-      ->default_str("5m");
   RegisterCheckMetrics(*check, mode, exit_code);
 }
 
