@@ -82,10 +82,8 @@ std::string_view GoRegexpCode(RE2::ErrorCode code) {
       return "missing closing ]";
     case RE2::ErrorMissingParen:
       return "missing closing )";
-#ifdef RE2_HAS_UNEXPECTED_PAREN
     case RE2::ErrorUnexpectedParen:
       return "unexpected )";
-#endif
     case RE2::ErrorTrailingBackslash:
       return "trailing backslash at end of expression";
     case RE2::ErrorRepeatArgument:
@@ -123,10 +121,7 @@ Result<std::unique_ptr<RE2>> Compile(std::string_view pattern) {
   opts.set_log_errors(false);
   auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), opts);
   if (!re->ok()) {
-    std::string arg = re->error_arg();
-    if (re->error_code() == RE2::ErrorMissingParen && arg == ")") {
-      return Status::InvalidArgument("error parsing regexp: unexpected ): " + GoRegexpQuote(arg));
-    }
+    const std::string arg = re->error_arg();
     return Status::InvalidArgument(fmt::format("error parsing regexp: {}: {}",
                                                GoRegexpCode(re->error_code()), GoRegexpQuote(arg)));
   }
