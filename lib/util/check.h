@@ -27,7 +27,7 @@ struct Voidify {
 
 }  // namespace promkit::util::internal
 
-#define PROMKIT_CHECK(cond)                  \
-  (cond) ? (void)0                           \
+#define PROMKIT_CHECK(cond)                       \
+  (cond) ? (void)0                                \
          : ::promkit::util::internal::Voidify() & \
                ::promkit::util::internal::CheckFailure(__FILE__, __LINE__, #cond)

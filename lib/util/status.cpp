@@ -7,13 +7,20 @@ namespace promkit::util {
 
 std::string_view CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kInvalidArgument: return "InvalidArgument";
-    case Code::kNotFound: return "NotFound";
-    case Code::kCorruption: return "Corruption";
-    case Code::kIoError: return "IoError";
-    case Code::kCanceled: return "Canceled";
-    case Code::kInternal: return "Internal";
+    case Code::kOk:
+      return "OK";
+    case Code::kInvalidArgument:
+      return "InvalidArgument";
+    case Code::kNotFound:
+      return "NotFound";
+    case Code::kCorruption:
+      return "Corruption";
+    case Code::kIoError:
+      return "IoError";
+    case Code::kCanceled:
+      return "Canceled";
+    case Code::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }

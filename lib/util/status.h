@@ -40,7 +40,9 @@ class [[nodiscard]] Status {
   Status& operator=(Status&&) noexcept = default;
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return Status(Code::kInvalidArgument, std::move(msg)); }
+  static Status InvalidArgument(std::string msg) {
+    return Status(Code::kInvalidArgument, std::move(msg));
+  }
   static Status NotFound(std::string msg) { return Status(Code::kNotFound, std::move(msg)); }
   static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
   static Status IoError(std::string msg) { return Status(Code::kIoError, std::move(msg)); }
@@ -50,7 +52,9 @@ class [[nodiscard]] Status {
   bool ok() const { return rep_ == nullptr; }
   Code code() const { return rep_ ? rep_->code : Code::kOk; }
   // The message without the code name; empty for OK.
-  std::string_view message() const { return rep_ ? std::string_view(rep_->msg) : std::string_view(); }
+  std::string_view message() const {
+    return rep_ ? std::string_view(rep_->msg) : std::string_view();
+  }
   // "context: message". OK stays OK.
   Status Wrap(std::string_view context) const&;
   Status Wrap(std::string_view context) &&;
@@ -72,15 +76,14 @@ class [[nodiscard]] Result {
   static_assert(!std::is_same_v<std::remove_cv_t<T>, Status>, "Result<Status> makes no sense");
 
  public:
-  Result(const T& value) : v_(std::in_place_index<0>, value) {}         // NOLINT
+  Result(const T& value) : v_(std::in_place_index<0>, value) {}        // NOLINT
   Result(T&& value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
-  template <typename U,
-            typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                        !std::is_same_v<std::decay_t<U>, T> &&
-                                        !std::is_same_v<std::decay_t<U>, Status> &&
-                                        !std::is_same_v<std::decay_t<U>, Result<T>>>>
+  template <typename U, typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                                    !std::is_same_v<std::decay_t<U>, T> &&
+                                                    !std::is_same_v<std::decay_t<U>, Status> &&
+                                                    !std::is_same_v<std::decay_t<U>, Result<T>>>>
   Result(U&& value) : v_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT
-  Result(Status status) : v_(std::in_place_index<1>, std::move(status)) {  // NOLINT
+  Result(Status status) : v_(std::in_place_index<1>, std::move(status)) {    // NOLINT
     PROMKIT_CHECK(!std::get<1>(v_).ok()) << "BUG: Result constructed from an OK Status";
   }
 
@@ -126,10 +129,10 @@ class [[nodiscard]] Result {
 #define PROMKIT_CONCAT_(a, b) PROMKIT_CONCAT_INNER_(a, b)
 
 // Returns the Status from the enclosing function when it is not OK.
-#define PROMKIT_RETURN_IF_ERROR(expr)                    \
-  do {                                                   \
-    ::promkit::util::Status promkit_st_ = (expr);        \
-    if (!promkit_st_.ok()) return promkit_st_;           \
+#define PROMKIT_RETURN_IF_ERROR(expr)             \
+  do {                                            \
+    ::promkit::util::Status promkit_st_ = (expr); \
+    if (!promkit_st_.ok()) return promkit_st_;    \
   } while (0)
 
 // `PROMKIT_ASSIGN_OR_RETURN(auto x, F());` declares x from a Result or returns its Status.

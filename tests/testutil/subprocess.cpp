@@ -75,8 +75,10 @@ ProcessResult RunProcess(const std::string& program, const std::vector<std::stri
       if (got > 0) {
         (fds[i].fd == out[0] ? r.out : r.err).append(buf, static_cast<size_t>(got));
       } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
-        if (fds[i].fd == out[0]) out_open = false;
-        else err_open = false;
+        if (fds[i].fd == out[0])
+          out_open = false;
+        else
+          err_open = false;
       }
     }
   }

@@ -7,8 +7,8 @@ namespace {
 
 TEST(SourceError, PositionOf) {
   const std::string_view text = "ab\ncde\n\nf";
-  const std::tuple<size_t, int, int> cases[] = {
-      {0, 1, 1}, {2, 1, 3}, {3, 2, 1}, {5, 2, 3}, {7, 3, 1}, {8, 4, 1}, {9, 4, 2}, {99, 4, 2}};
+  const std::tuple<size_t, int, int> cases[] = {{0, 1, 1}, {2, 1, 3}, {3, 2, 1}, {5, 2, 3},
+                                                {7, 3, 1}, {8, 4, 1}, {9, 4, 2}, {99, 4, 2}};
   for (const auto& [off, line, col] : cases) {
     SCOPED_TRACE(off);
     LineCol p = PositionOf(text, off);
