@@ -1,0 +1,38 @@
+#include "testutil/files.h"
+
+#include <algorithm>
+
+namespace promkit::testutil {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> Lines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t nl = s.find('\n', start);
+    if (nl == std::string::npos) nl = s.size();
+    out.push_back(s.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
+std::vector<fs::path> ListDir(const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+fs::path LinkBinary(const fs::path& binary, const fs::path& dir, const std::string& name) {
+  fs::path link = dir / name;
+  if (!fs::exists(link)) {
+    fs::create_directories(dir);
+    fs::create_symlink(binary, link);
+  }
+  return link;
+}
+
+}  // namespace promkit::testutil
