@@ -41,6 +41,7 @@ void BuildApp(CLI::App& app, Mode mode, int* exit_code);
 void RegisterCheck(CLI::App& root, Mode mode, int* exit_code);
 void RegisterScrape(CLI::App& root, Mode mode, int* exit_code);
 void RegisterDocs(CLI::App& root, Mode mode, int* exit_code);
+void RegisterPromql(CLI::App& root, Mode mode, int* exit_code);
 
 // Parses argv and runs the selected command; returns the process exit code.
 int Run(int argc, char** argv);
