@@ -220,4 +220,8 @@ util::Result<Config> LoadFile(const std::string& filename, bool agent_mode);
 // each file validated with the global config, job names unique across all).
 util::Result<std::vector<ScrapeConfig>> GetScrapeConfigs(const Config& cfg);
 
+// Reads a file_sd file (YAML or JSON: a list of {targets, labels}) strictly, as promtool's
+// checkSDFile does. Files must end in .json, .yml or .yaml.
+util::Result<std::vector<TargetGroup>> ReadTargetGroupsFile(const std::string& path);
+
 }  // namespace promkit::config

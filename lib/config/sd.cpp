@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "config/internal/sections.h"
 #include "model/validation.h"
+#include "util/file.h"
 #include "util/strings.h"
 
 namespace promkit::config {
@@ -1071,4 +1072,42 @@ std::vector<Decoder::Field> ServiceDiscoveryFields(Decoder& d, ServiceDiscoveryC
 }
 
 }  // namespace internal
+
+util::Result<std::vector<TargetGroup>> ReadTargetGroupsFile(const std::string& path) {
+  auto ends = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() &&
+           path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (!ends(".json") && !ends(".yml") && !ends(".yaml")) {
+    return util::Status::InvalidArgument(fmt::format(
+        "invalid file extension: {}",
+        util::GoQuote(
+            path.substr(path.rfind('.') == std::string::npos ? path.size() : path.rfind('.')))));
+  }
+  PROMKIT_ASSIGN_OR_RETURN(std::string text, util::ReadFile(path));
+  PROMKIT_ASSIGN_OR_RETURN(Node root, internal::ParseYaml(text));
+  Decoder d;
+  std::vector<TargetGroup> groups;
+  d.Seq(root, "[]*targetgroup.Group", [&](const Node& item) {
+    if (item.IsNull()) {
+      d.Fail("nil target group item found");
+      return;
+    }
+    TargetGroup tg;
+    d.Struct(item,
+             "struct { Targets []string \"yaml:\\\"targets\\\"\"; Labels model.LabelSet "
+             "\"yaml:\\\"labels\\\"\" }",
+             {{"targets", [&](const Node& v) { d.StrList(v, tg.targets); }},
+              {"labels", [&](const Node& v) { d.StrMap(v, tg.labels, "model.LabelSet"); }}});
+    for (const auto& [name, value] : tg.labels) {
+      if (!d.failed() && !model::IsValidLabelName(name)) {
+        d.Fail(fmt::format("{} is not a valid label name", util::GoQuote(name)));
+      }
+    }
+    groups.push_back(std::move(tg));
+  });
+  PROMKIT_RETURN_IF_ERROR(d.Finish());
+  return groups;
+}
+
 }  // namespace promkit::config

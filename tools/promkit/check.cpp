@@ -1,11 +1,13 @@
 // The 'check' command family. One Register/Run pair per subcommand; the checks themselves live
 // in lib/ (textparse for metrics).
+#include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,9 +17,12 @@
 #include <fmt/core.h>
 
 #include "app.h"
+#include "config/config.h"
 #include "textparse/families.h"
 #include "textparse/promlint.h"
+#include "util/duration.h"
 #include "util/source_error.h"
+#include "util/strings.h"
 
 namespace promkit::cli {
 namespace {
@@ -196,11 +201,180 @@ void RegisterCheckMetrics(CLI::App& check, Mode mode, int* exit_code) {
   cmd->callback([flags, exit_code] { *exit_code = RunCheckMetrics(*flags); });
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// check config
+
+struct CheckConfigFlags {
+  std::vector<std::string> files;
+  bool syntax_only = false;
+  std::string lint = "duplicate-rules";
+  bool lint_fatal = false;
+  bool agent = false;
+};
+
+constexpr int64_t kDefaultLookbackDeltaMs = 5 * 60 * 1000;
+
+// Go's filepath.Glob: matches, or the pattern itself is not returned when nothing matches.
+std::vector<std::string> Glob(const std::string& pattern) {
+  std::vector<std::string> out;
+  glob_t g{};
+  if (::glob(pattern.c_str(), 0, nullptr, &g) == 0) {
+    for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+  }
+  globfree(&g);
+  return out;
+}
+
+// "" when `path` is empty or exists, else Go's os.Stat error text.
+std::string StatError(const std::string& path) {
+  struct stat st {};
+  if (path.empty() || ::stat(path.c_str(), &st) == 0) return "";
+  return fmt::format("stat {}: {}", path, errno == ENOENT ? "no such file or directory" : std::strerror(errno));
+}
+
+// Upstream's checkConfig: returns the rule files found and the scrape configs, or the error.
+util::Result<std::pair<std::vector<std::string>, std::vector<config::ScrapeConfig>>> CheckOneConfig(
+    const CheckConfigFlags& flags, const std::string& filename) {
+  std::printf("Checking %s\n", filename.c_str());
+  std::fflush(stdout);
+  PROMKIT_ASSIGN_OR_RETURN(config::Config cfg, config::LoadFile(filename, flags.agent));
+  std::vector<std::string> rule_files;
+  if (!flags.syntax_only) {
+    for (const std::string& rf : cfg.rule_files) {
+      std::vector<std::string> found = Glob(rf);
+      if (rf.find('*') == std::string::npos) {
+        if (found.empty()) {
+          return util::Status::NotFound(fmt::format("{} does not point to an existing file", util::GoQuote(rf)));
+        }
+      }
+      rule_files.insert(rule_files.end(), found.begin(), found.end());
+    }
+  }
+  std::vector<config::ScrapeConfig> scrape_configs;
+  if (flags.syntax_only) {
+    scrape_configs = cfg.scrape_configs;
+  } else {
+    auto all = config::GetScrapeConfigs(cfg);
+    if (!all.ok()) return all.status().Wrap("error loading scrape configs");
+    scrape_configs = std::move(*all);
+  }
+  auto check_tls = [&](const config::TLSConfig& tls) -> util::Status {
+    if (!tls.cert_file.empty() && tls.key_file.empty()) {
+      return util::Status::InvalidArgument(fmt::format("client cert file {} specified without client key file", util::GoQuote(tls.cert_file)));
+    }
+    if (!tls.key_file.empty() && tls.cert_file.empty()) {
+      return util::Status::InvalidArgument(fmt::format("client key file {} specified without client cert file", util::GoQuote(tls.key_file)));
+    }
+    if (flags.syntax_only) return util::Status::Ok();
+    if (std::string e = StatError(tls.cert_file); !e.empty()) {
+      return util::Status::NotFound(fmt::format("error checking client cert file {}: {}", util::GoQuote(tls.cert_file), e));
+    }
+    if (std::string e = StatError(tls.key_file); !e.empty()) {
+      return util::Status::NotFound(fmt::format("error checking client key file {}: {}", util::GoQuote(tls.key_file), e));
+    }
+    return util::Status::Ok();
+  };
+  auto check_file_sd = [&](const std::vector<config::FileSDConfig>& sds, const std::string& job) -> util::Status {
+    if (flags.syntax_only) return util::Status::Ok();
+    for (const config::FileSDConfig& sd : sds) {
+      for (const std::string& pattern : sd.files) {
+        std::vector<std::string> files = Glob(pattern);
+        if (files.empty()) {
+          std::printf("  WARNING: file %s for file_sd in scrape job %s does not exist\n",
+                      util::GoQuote(pattern).c_str(), util::GoQuote(job).c_str());
+          continue;
+        }
+        for (const std::string& f : files) {
+          auto groups = config::ReadTargetGroupsFile(f);
+          if (!groups.ok()) return groups.status().Wrap(fmt::format("checking SD file {}", util::GoQuote(pattern)));
+        }
+      }
+    }
+    return util::Status::Ok();
+  };
+  for (const config::ScrapeConfig& sc : scrape_configs) {
+    if (!flags.syntax_only && sc.http.authorization) {
+      const std::string& cf = sc.http.authorization->credentials_file;
+      if (std::string e = StatError(cf); !e.empty()) {
+        return util::Status::NotFound(fmt::format(
+            "error checking authorization credentials or bearer token file {}: {}", util::GoQuote(cf), e));
+      }
+    }
+    PROMKIT_RETURN_IF_ERROR(check_tls(sc.http.tls_config));
+    for (const config::OtherSDConfig& other : sc.sd.others) {
+      if (other.key == "kubernetes_sd_configs") PROMKIT_RETURN_IF_ERROR(check_tls(other.http.tls_config));
+    }
+    PROMKIT_RETURN_IF_ERROR(check_file_sd(sc.sd.file_sd_configs, sc.job_name));
+  }
+  for (const config::AlertmanagerConfig& am : cfg.alerting.alertmanagers) {
+    PROMKIT_RETURN_IF_ERROR(check_file_sd(am.sd.file_sd_configs, ""));
+  }
+  return std::make_pair(std::move(rule_files), std::move(scrape_configs));
+}
+
+int RunCheckConfig(const CheckConfigFlags& flags) {
+  int64_t lookback = 0;
+  bool lint_none = false;
+  for (std::string_view opt : util::SplitString(flags.lint, ",")) {
+    if (opt == kLintAll || opt == "too-long-scrape-interval") lookback = kDefaultLookbackDeltaMs;
+    if (opt == kLintNone) lint_none = true;
+  }
+  if (lint_none) lookback = 0;
+  bool failed = false;
+  bool has_errors = false;
+  for (const std::string& f : flags.files) {
+    auto result = CheckOneConfig(flags, f);
+    if (!result.ok()) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "  FAILED: %s\n", result.status().ToString().c_str());
+      has_errors = failed = true;
+    } else {
+      if (!result->first.empty()) std::printf("  SUCCESS: %zu rule files found\n", result->first.size());
+      std::printf(" SUCCESS: %s is valid prometheus config file syntax\n", f.c_str());
+    }
+    std::printf("\n");
+    std::fflush(stdout);
+    if (!flags.syntax_only && result.ok()) {
+      for (const config::ScrapeConfig& sc : result->second) {
+        if (lookback > 0 && sc.scrape_interval_ms >= lookback) {
+          std::fprintf(stderr,
+                       "  FAILED: too long scrape interval found, data point will be marked as stale - job: %s, interval: %s\n",
+                       sc.job_name.c_str(), util::FormatDuration(sc.scrape_interval_ms).c_str());
+          failed = true;
+          break;
+        }
+      }
+    }
+  }
+  if (failed && has_errors) return kExitFailure;
+  if (failed && flags.lint_fatal) return kExitLint;
+  return kExitOk;
+}
+
+void RegisterCheckConfig(CLI::App& check, Mode mode, int* exit_code) {
+  auto flags = std::make_shared<CheckConfigFlags>();
+  CLI::App* cmd = check.add_subcommand("config", "Check if the config files are valid or not.");
+  cmd->add_option("config-files", flags->files, "The config files to check.")->required();
+  cmd->add_flag("--syntax-only", flags->syntax_only,
+                "Only check the config file syntax, ignoring file and content validation referenced "
+                "in the config");
+  cmd->add_option("--lint", flags->lint,
+                  "Linting checks to apply to the rules/scrape configs specified in the config. "
+                  "Available options are: all, duplicate-rules, none, too-long-scrape-interval. Use "
+                  "--lint=none to disable linting")
+      ->default_str("duplicate-rules");
+  cmd->add_flag("--lint-fatal", flags->lint_fatal, "Make lint errors exit with exit code 3.");
+  cmd->add_flag("--agent", flags->agent, "Check config file for Prometheus in Agent mode.");
+  cmd->callback([flags, exit_code] { *exit_code = RunCheckConfig(*flags); });
+}
+
 }  // namespace
 
 void RegisterCheck(CLI::App& root, Mode mode, int* exit_code) {
   CLI::App* check = root.add_subcommand("check", "Check the resources for validity.");
   check->require_subcommand(1);
+  RegisterCheckConfig(*check, mode, exit_code);
   RegisterCheckMetrics(*check, mode, exit_code);
 }
 
