@@ -132,6 +132,19 @@ util::Status ValidateCustom(const H& h) {
   return util::Status::Ok();
 }
 
+// Checks shared by both histogram kinds for exponential schemas: spans that fit the buckets on
+// both sides, and a valid negative side, whose total goes to `n_count`.
+template <typename H, typename Total>
+util::Status ValidateExponential(const H& h, Total* n_count, bool deltas) {
+  util::Status st = CheckSpans(h.positive_spans, h.positive_buckets.size());
+  if (!st.ok()) return std::move(st).Wrap("positive side");
+  st = CheckSpans(h.negative_spans, h.negative_buckets.size());
+  if (!st.ok()) return std::move(st).Wrap("negative side");
+  st = CheckBuckets(h.negative_buckets, n_count, deltas);
+  if (!st.ok()) return std::move(st).Wrap("negative side");
+  return util::Status::Ok();
+}
+
 // Compaction as described in histogram.h. Works on absolute counts: the buckets are expanded
 // to (index, count) pairs, empty ones dropped, and runs re-grouped into spans wherever the gap
 // between populated buckets exceeds max_empty; deltas are re-derived at the end.
@@ -237,12 +250,7 @@ util::Status Histogram::Validate() const {
   if (IsCustomBucketsSchema(schema)) {
     PROMKIT_RETURN_IF_ERROR(ValidateCustom(*this));
   } else if (IsExponentialSchema(schema)) {
-    util::Status st = CheckSpans(positive_spans, positive_buckets.size());
-    if (!st.ok()) return std::move(st).Wrap("positive side");
-    st = CheckSpans(negative_spans, negative_buckets.size());
-    if (!st.ok()) return std::move(st).Wrap("negative side");
-    st = CheckBuckets(negative_buckets, &n_count, true);
-    if (!st.ok()) return std::move(st).Wrap("negative side");
+    PROMKIT_RETURN_IF_ERROR(ValidateExponential(*this, &n_count, /*deltas=*/true));
     if (!custom_values.empty()) {
       return util::Status::InvalidArgument(std::string(kErrHistogramExpSchemaCustomBounds));
     }
@@ -305,12 +313,7 @@ util::Status FloatHistogram::Validate() const {
   if (IsCustomBucketsSchema(schema)) {
     PROMKIT_RETURN_IF_ERROR(ValidateCustom(*this));
   } else if (IsExponentialSchema(schema)) {
-    util::Status st = CheckSpans(positive_spans, positive_buckets.size());
-    if (!st.ok()) return std::move(st).Wrap("positive side");
-    st = CheckSpans(negative_spans, negative_buckets.size());
-    if (!st.ok()) return std::move(st).Wrap("negative side");
-    st = CheckBuckets(negative_buckets, &n_count, false);
-    if (!st.ok()) return std::move(st).Wrap("negative side");
+    PROMKIT_RETURN_IF_ERROR(ValidateExponential(*this, &n_count, /*deltas=*/false));
     if (zero_count < 0) {
       return util::Status::InvalidArgument(
           fmt::format("zero bucket has observation count of {}: {}", GoFloatV(zero_count),

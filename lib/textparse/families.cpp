@@ -59,53 +59,7 @@ std::optional<int64_t> GoParseInt64(std::string_view s) {
 }
 
 // Go's %q of a byte value: strconv.QuoteRune(rune(b)).
-void AppendQuotedByte(std::string& out, unsigned char b) {
-  out.push_back('\'');
-  switch (b) {
-    case '\a':
-      out += "\\a";
-      break;
-    case '\b':
-      out += "\\b";
-      break;
-    case '\f':
-      out += "\\f";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    case '\v':
-      out += "\\v";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\'':
-      out += "\\'";
-      break;
-    default:
-      if (util::IsPrint(b)) {
-        util::AppendRune(out, b);
-      } else if (b < 0x80) {
-        out += fmt::format("\\x{:02x}", b);
-      } else {
-        out += fmt::format("\\u{:04x}", b);
-      }
-  }
-  out.push_back('\'');
-}
-
-std::string QuotedByte(unsigned char b) {
-  std::string s;
-  AppendQuotedByte(s, b);
-  return s;
-}
+std::string QuotedByte(unsigned char b) { return util::GoQuoteRune(b); }
 
 bool IsBlankOrTab(unsigned char b) { return b == ' ' || b == '\t'; }
 
@@ -291,7 +245,13 @@ class FamilyParser {
   void ReadTokenUntilNewline(bool recognize_escapes);
   void ReadTokenAsName(bool metric);
   void ReadTokenAsLabelValue();
+  // Appends what the escape sequence "\<cur_>" stands for (\\, \n, \"); on any other byte
+  // records a parse error and returns false.
+  bool AppendEscapedByte();
   void SetOrCreateCurrentMF();
+  // At the '}' closing a label set: hands the label pairs to the current metric and moves on to
+  // its value.
+  State EndLabelSet();
   void ParseError(std::string msg);
   // Reports the error at the start of the token just read (a bad value, timestamp or type).
   void TokenError(std::string msg) {
@@ -311,6 +271,11 @@ class FamilyParser {
   bool CurIsHistogram() const {
     FamilyType t = CurType();
     return t == FamilyType::kHistogram || t == FamilyType::kGaugeHistogram;
+  }
+  // `quantile` of summaries and `le` of histograms are not kept as labels.
+  bool CurLabelIsSpecial() const {
+    return (CurIsSummary() && cur_label_name_ == "quantile") ||
+           (CurIsHistogram() && cur_label_name_ == "le");
   }
   void NewCurrentMetric() {
     metrics_.emplace_back();
@@ -360,6 +325,25 @@ void FamilyParser::ParseError(std::string msg) {
   parse_error_.message = std::move(msg);
 }
 
+bool FamilyParser::AppendEscapedByte() {
+  switch (cur_) {
+    case '\\':
+    case '"':
+      token_.push_back(static_cast<char>(cur_));
+      return true;
+    case 'n':
+      token_.push_back('\n');
+      return true;
+    default: {
+      std::string msg = "invalid escape sequence '\\";
+      util::AppendRune(msg, cur_);
+      msg += "'";
+      ParseError(std::move(msg));
+      return false;
+    }
+  }
+}
+
 void FamilyParser::ReadTokenUntilWhitespace() {
   token_.clear();
   token_start_ = pos_ == 0 ? 0 : std::min(pos_ - 1, text_.size());
@@ -384,24 +368,7 @@ void FamilyParser::ReadTokenUntilNewline(bool recognize_escapes) {
   bool escaped = false;
   while (!Failed()) {
     if (recognize_escapes && escaped) {
-      switch (cur_) {
-        case '\\':
-          token_.push_back('\\');
-          break;
-        case 'n':
-          token_.push_back('\n');
-          break;
-        case '"':
-          token_.push_back('"');
-          break;
-        default: {
-          std::string msg = "invalid escape sequence '\\";
-          util::AppendRune(msg, cur_);
-          msg += "'";
-          ParseError(std::move(msg));
-          return;
-        }
-      }
+      if (!AppendEscapedByte()) return;
       escaped = false;
     } else {
       switch (cur_) {
@@ -425,24 +392,7 @@ void FamilyParser::ReadTokenAsName(bool metric) {
   if (metric ? !IsValidMetricNameStart(cur_) : !IsValidLabelNameStart(cur_)) return;
   while (!Failed()) {
     if (escaped) {
-      switch (cur_) {
-        case '\\':
-          token_.push_back('\\');
-          break;
-        case 'n':
-          token_.push_back('\n');
-          break;
-        case '"':
-          token_.push_back('"');
-          break;
-        default: {
-          std::string msg = "invalid escape sequence '\\";
-          util::AppendRune(msg, cur_);
-          msg += "'";
-          ParseError(std::move(msg));
-          return;
-        }
-      }
+      if (!AppendEscapedByte()) return;
       escaped = false;
     } else {
       switch (cur_) {
@@ -503,22 +453,9 @@ void FamilyParser::ReadTokenAsLabelValue() {
     }
     if (!ReadByte()) return;
     if (escaped) {
-      switch (cur_) {
-        case '"':
-        case '\\':
-          token_.push_back(static_cast<char>(cur_));
-          break;
-        case 'n':
-          token_.push_back('\n');
-          break;
-        default: {
-          std::string msg = "invalid escape sequence '\\";
-          util::AppendRune(msg, cur_);
-          msg += "'";
-          ParseError(std::move(msg));
-          cur_label_pairs_.clear();
-          return;
-        }
+      if (!AppendEscapedByte()) {
+        cur_label_pairs_.clear();
+        return;
       }
       escaped = false;
       continue;
@@ -537,6 +474,16 @@ void FamilyParser::ReadTokenAsLabelValue() {
         token_.push_back(static_cast<char>(cur_));
     }
   }
+}
+
+FamilyParser::State FamilyParser::EndLabelSet() {
+  auto& labels = metrics_[cur_metric_].labels;
+  labels.insert(labels.end(), std::make_move_iterator(cur_label_pairs_.begin()),
+                std::make_move_iterator(cur_label_pairs_.end()));
+  cur_label_pairs_.clear();
+  SkipBlankTab();
+  if (Failed()) return State::kDone;
+  return State::kReadingValue;
 }
 
 void FamilyParser::SetOrCreateCurrentMF() {
@@ -703,13 +650,7 @@ FamilyParser::State FamilyParser::StartLabelName() {
       cur_label_pairs_.clear();
       return State::kDone;
     }
-    auto& labels = metrics_[cur_metric_].labels;
-    labels.insert(labels.end(), std::make_move_iterator(cur_label_pairs_.begin()),
-                  std::make_move_iterator(cur_label_pairs_.end()));
-    cur_label_pairs_.clear();
-    SkipBlankTab();
-    if (Failed()) return State::kDone;
-    return State::kReadingValue;
+    return EndLabelSet();
   }
   ReadTokenAsName(/*metric=*/false);
   if (Failed()) return State::kDone;
@@ -741,13 +682,7 @@ FamilyParser::State FamilyParser::StartLabelName() {
             metric_inside_braces_present_ = true;
             return State::kStartLabelName;
           }
-          auto& labels = metrics_[cur_metric_].labels;
-          labels.insert(labels.end(), std::make_move_iterator(cur_label_pairs_.begin()),
-                        std::make_move_iterator(cur_label_pairs_.end()));
-          cur_label_pairs_.clear();
-          SkipBlankTab();
-          if (Failed()) return State::kDone;
-          return State::kReadingValue;
+          return EndLabelSet();
         }
         default:
           ParseError(fmt::format("unexpected end of metric name {}", QuotedByte(cur_)));
@@ -770,8 +705,7 @@ FamilyParser::State FamilyParser::StartLabelName() {
     return State::kDone;
   }
   // `quantile` of summaries and `le` of histograms are not kept as labels.
-  bool special = (CurIsSummary() && cur_label_name_ == "quantile") ||
-                 (CurIsHistogram() && cur_label_name_ == "le");
+  bool special = CurLabelIsSpecial();
   if (!special) {
     for (const LabelPair& p : cur_label_pairs_) {
       if (p.name == cur_label_name_) {
@@ -800,8 +734,7 @@ FamilyParser::State FamilyParser::StartLabelValue() {
   }
   // The pair was appended in StartLabelName unless it is a quantile/le; upstream shares the
   // object, so its value lands there too.
-  bool special = (CurIsSummary() && cur_label_name_ == "quantile") ||
-                 (CurIsHistogram() && cur_label_name_ == "le");
+  bool special = CurLabelIsSpecial();
   if (!special && !cur_label_pairs_.empty() && cur_label_pairs_.back().name == cur_label_name_) {
     cur_label_pairs_.back().value = token_;
   }
@@ -842,13 +775,7 @@ FamilyParser::State FamilyParser::StartLabelValue() {
         ParseError("invalid metric name");
         return State::kDone;
       }
-      auto& labels = metrics_[cur_metric_].labels;
-      labels.insert(labels.end(), std::make_move_iterator(cur_label_pairs_.begin()),
-                    std::make_move_iterator(cur_label_pairs_.end()));
-      cur_label_pairs_.clear();
-      SkipBlankTab();
-      if (Failed()) return State::kDone;
-      return State::kReadingValue;
+      return EndLabelSet();
     }
     default:
       ParseError(fmt::format("unexpected end of label value {}", util::GoQuote(token_)));

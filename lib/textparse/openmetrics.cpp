@@ -1,7 +1,6 @@
 #include "textparse/openmetrics.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -11,6 +10,7 @@
 
 #include <fmt/core.h>
 
+#include "textparse/internal/text_common.h"
 #include "util/numbers.h"
 #include "util/strings.h"
 
@@ -33,72 +33,8 @@ namespace {
 //  - at the end of input Lex() returns kEof without moving the token start.
 // ---------------------------------------------------------------------------------------------
 
-enum class Tok : int8_t {
-  kInvalid = -1,
-  kEof = 0,
-  kLinebreak,
-  kHelp,
-  kType,
-  kUnit,
-  kEofWord,
-  kText,
-  kComment,
-  kMName,
-  kQString,
-  kBraceOpen,
-  kBraceClose,
-  kLName,
-  kLValue,
-  kComma,
-  kEqual,
-  kTimestamp,
-  kValue,
-};
-
-// Upstream's token.String() names, which appear (quoted) in error messages.
-std::string_view TokName(Tok t) {
-  switch (t) {
-    case Tok::kInvalid:
-      return "INVALID";
-    case Tok::kEof:
-      return "EOF";
-    case Tok::kLinebreak:
-      return "LINEBREAK";
-    case Tok::kHelp:
-      return "HELP";
-    case Tok::kType:
-      return "TYPE";
-    case Tok::kUnit:
-      return "UNIT";
-    case Tok::kEofWord:
-      return "EOFWORD";
-    case Tok::kText:
-      return "TEXT";
-    case Tok::kComment:
-      return "COMMENT";
-    case Tok::kMName:
-      return "MNAME";
-    case Tok::kQString:
-      return "QSTRING";
-    case Tok::kBraceOpen:
-      return "BOPEN";
-    case Tok::kBraceClose:
-      return "BCLOSE";
-    case Tok::kLName:
-      return "LNAME";
-    case Tok::kLValue:
-      return "LVALUE";
-    case Tok::kComma:
-      return "COMMA";
-    case Tok::kEqual:
-      return "EQUAL";
-    case Tok::kTimestamp:
-      return "TIMESTAMP";
-    case Tok::kValue:
-      return "VALUE";
-  }
-  return "INVALID";
-}
+using internal::Tok;
+using internal::TokName;
 
 enum class LexState : uint8_t {
   kInit,
@@ -362,8 +298,6 @@ struct Lexer {
 
 constexpr size_t kUnset = std::numeric_limits<size_t>::max();
 constexpr std::string_view kCreatedSuffix = "_created";
-// Prometheus's value.NormalNaN: the one NaN bit pattern samples carry (StaleNaN is another).
-constexpr uint64_t kNormalNanBits = 0x7ff8000000000001ULL;
 
 // Go's int64(f) on amd64: truncation toward zero; NaN and out-of-range values give MinInt64.
 int64_t GoFloatToInt64(double f) {
@@ -387,22 +321,6 @@ util::Result<double> ParseSampleFloat(std::string_view s) {
     return util::Status::InvalidArgument("unsupported character in float");
   }
   return util::ParseFloat(s);
-}
-
-// Appends `s` with the escapes OpenMetrics uses in label values and help texts (\\, \", \n)
-// resolved; other backslashes stay as they are (upstream's strings.Replacer does the same).
-void AppendUnescaped(std::string& out, std::string_view s) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) {
-      const char n = s[i + 1];
-      if (n == '\\' || n == '"' || n == 'n') {
-        out.push_back(n == 'n' ? '\n' : n);
-        ++i;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
 }
 
 bool TypeHasCreated(MetricType t) {
@@ -482,14 +400,14 @@ class OpenMetricsParser final : public Parser {
     std::string_view raw = input().substr(cur_.name_begin, cur_.name_end - cur_.name_begin);
     if (raw.find('\\') == std::string_view::npos) return raw;
     scratch_.clear();
-    AppendUnescaped(scratch_, raw);
+    internal::AppendUnescaped(scratch_, raw, /*quotes=*/true);
     return scratch_;
   }
 
   std::string_view HelpText() const override {
     if (cur_.text.find('\\') == std::string_view::npos) return cur_.text;
     scratch_.clear();
-    AppendUnescaped(scratch_, cur_.text);
+    internal::AppendUnescaped(scratch_, cur_.text, /*quotes=*/true);
     return scratch_;
   }
 
@@ -767,7 +685,7 @@ util::Status OpenMetricsParser::ParseValue(Tok t, std::string_view after, double
         fmt::format("{} while parsing: {}", v.status().message(),
                     util::GoQuote(l.b.substr(cur_.start, l.i - cur_.start))));
   }
-  *out = std::isnan(*v) ? std::bit_cast<double>(kNormalNanBits) : *v;
+  *out = std::isnan(*v) ? internal::NormalNaN() : *v;
   return util::Status::Ok();
 }
 
@@ -881,7 +799,7 @@ model::Labels OpenMetricsParser::Labels() const {
     std::string_view raw = in.substr(b, e - b);
     if (raw.find('\\') == std::string_view::npos) return raw;
     const size_t at = scratch_.size();
-    AppendUnescaped(scratch_, raw);
+    internal::AppendUnescaped(scratch_, raw, /*quotes=*/true);
     return std::string_view(scratch_).substr(at);
   };
 

@@ -11,6 +11,7 @@
 
 #include <fmt/core.h>
 
+#include "textparse/internal/text_common.h"
 #include "util/numbers.h"
 #include "util/strings.h"
 
@@ -43,77 +44,8 @@ void AppendOpenMetricsFloat(std::string& out, double f) {
 // Lexer: a hand-written copy of the automaton upstream generates from promlex.l, kept
 // state-for-state because the error texts quote the exact token boundaries it produces.
 
-enum class Tok : int8_t {
-  kInvalid = -1,
-  kEOF = 0,
-  kLinebreak,
-  kWhitespace,
-  kHelp,
-  kType,
-  kUnit,
-  kEOFWord,
-  kText,
-  kComment,
-  kBlank,
-  kMName,
-  kQString,
-  kBraceOpen,
-  kBraceClose,
-  kLName,
-  kLValue,
-  kComma,
-  kEqual,
-  kTimestamp,
-  kValue,
-};
-
-std::string_view TokName(Tok t) {
-  switch (t) {
-    case Tok::kInvalid:
-      return "INVALID";
-    case Tok::kEOF:
-      return "EOF";
-    case Tok::kLinebreak:
-      return "LINEBREAK";
-    case Tok::kWhitespace:
-      return "WHITESPACE";
-    case Tok::kHelp:
-      return "HELP";
-    case Tok::kType:
-      return "TYPE";
-    case Tok::kUnit:
-      return "UNIT";
-    case Tok::kEOFWord:
-      return "EOFWORD";
-    case Tok::kText:
-      return "TEXT";
-    case Tok::kComment:
-      return "COMMENT";
-    case Tok::kBlank:
-      return "BLANK";
-    case Tok::kMName:
-      return "MNAME";
-    case Tok::kQString:
-      return "QSTRING";
-    case Tok::kBraceOpen:
-      return "BOPEN";
-    case Tok::kBraceClose:
-      return "BCLOSE";
-    case Tok::kLName:
-      return "LNAME";
-    case Tok::kLValue:
-      return "LVALUE";
-    case Tok::kComma:
-      return "COMMA";
-    case Tok::kEqual:
-      return "EQUAL";
-    case Tok::kTimestamp:
-      return "TIMESTAMP";
-    case Tok::kValue:
-      return "VALUE";
-  }
-  return "INVALID";
-}
+using internal::Tok;
+using internal::TokName;
 
 // Lexer start conditions (promlex.l's %x states).
 enum class State : uint8_t {
@@ -174,35 +106,8 @@ bool ParseSmallInteger(std::string_view s, double* out) {
   return true;
 }
 
-// The canonical NaN Prometheus stores (value.NormalNaN).
-double NormalNaN() {
-  uint64_t bits = 0x7ff8000000000001ULL;
-  double d;
-  std::memcpy(&d, &bits, sizeof(d));
-  return d;
-}
-
-// Appends `s` with \\, \" and \n (label values, quoted names) or only \\ and \n (help text)
-// unescaped; other backslash pairs stay as they are, as upstream's strings.Replacer does.
-void AppendUnescaped(std::string& out, std::string_view s, bool quotes) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '\\' && i + 1 < s.size()) {
-      char n = s[i + 1];
-      if (n == '\\' || (quotes && n == '"')) {
-        out.push_back(n);
-        ++i;
-        continue;
-      }
-      if (n == 'n') {
-        out.push_back('\n');
-        ++i;
-        continue;
-      }
-    }
-    out.push_back(c);
-  }
-}
+using internal::AppendUnescaped;
+using internal::NormalNaN;
 
 constexpr size_t kUnset = static_cast<size_t>(-1);
 
@@ -341,11 +246,11 @@ size_t PromTextParser::LineEnd(size_t from) const {
 Tok PromTextParser::ConsumeComment() {
   // Runs to the end of the line. A NUL where it starts ends the input; so does any NUL when
   // NULs are not being skipped (a '#' directly followed by text).
-  if (At(i_) == '\0') return Tok::kEOF;
+  if (At(i_) == '\0') return Tok::kEof;
   const size_t end = LineEnd(i_);
   if (!skip_nul_ && std::memchr(b_ + i_, '\0', end - i_) != nullptr) {
     i_ = static_cast<const char*>(std::memchr(b_ + i_, '\0', end - i_)) - b_;
-    return Tok::kEOF;
+    return Tok::kEof;
   }
   i_ = end;
   state_ = State::kInit;
@@ -378,7 +283,7 @@ bool PromTextParser::LexQuoted() {
 }
 
 Tok PromTextParser::Lex() {
-  if (i_ >= len_) return Tok::kEOF;
+  if (i_ >= len_) return Tok::kEof;
   start_ = i_;
   for (;;) {  // loops once more after "#[ \t]+" switches to the comment state
     const char c = At(i_);
@@ -407,7 +312,7 @@ Tok PromTextParser::Lex() {
         if (IsBlank(c)) return LexWhitespace();
         if (c == '\0') {
           Advance();
-          return Tok::kEOF;
+          return Tok::kEof;
         }
         if (c == '{') {
           Advance();
@@ -548,7 +453,7 @@ bool PromTextParser::Next() {
     offsets_.clear();
     const Tok t = NextToken();
     switch (t) {
-      case Tok::kEOF:
+      case Tok::kEof:
         entry_ = Entry::kInvalid;
         done_ = true;
         return false;

@@ -362,84 +362,75 @@ int32_t ZigZag32(uint64_t v) {
 // Message decoders. Each reads the fields it knows into `out` (which the caller cleared) and
 // skips the rest; a nested message gets its own reader whose errors the outer one adopts.
 
-bool DecodeTimestamp(WireReader& outer, Range r, TimestampMsg* out) {
-  WireReader rd(outer.input(), r, "Timestamp");
-  out->present = true;
+// Reads the fields of the message at `r` with a reader of its own: `field(rd, f, w)` decodes
+// field number `f` of wire type `w` (or skips it) and returns false on an error, which the outer
+// reader then adopts.
+template <typename FieldFn>
+bool DecodeFields(WireReader& outer, Range r, const char* message, FieldFn field) {
+  WireReader rd(outer.input(), r, message);
   while (!rd.done()) {
     uint32_t f = 0;
     int w = 0;
-    uint64_t v = 0;
-    if (!rd.Tag(&f, &w)) return outer.Adopt(rd);
-    switch (f) {
-      case 1:
-        if (!rd.Expect(w, kWireVarint, "Seconds") || !rd.Varint(&v)) return outer.Adopt(rd);
-        out->seconds = static_cast<int64_t>(v);
-        break;
-      case 2:
-        if (!rd.Expect(w, kWireVarint, "Nanos") || !rd.Varint(&v)) return outer.Adopt(rd);
-        out->nanos = static_cast<int32_t>(v);
-        break;
-      default:
-        if (!rd.Skip(w)) return outer.Adopt(rd);
-    }
+    if (!rd.Tag(&f, &w) || !field(rd, f, w)) return outer.Adopt(rd);
   }
   return true;
+}
+
+bool DecodeTimestamp(WireReader& outer, Range r, TimestampMsg* out) {
+  out->present = true;
+  return DecodeFields(outer, r, "Timestamp", [out](WireReader& rd, uint32_t f, int w) {
+    uint64_t v = 0;
+    switch (f) {
+      case 1:
+        if (!rd.Expect(w, kWireVarint, "Seconds") || !rd.Varint(&v)) return false;
+        out->seconds = static_cast<int64_t>(v);
+        return true;
+      case 2:
+        if (!rd.Expect(w, kWireVarint, "Nanos") || !rd.Varint(&v)) return false;
+        out->nanos = static_cast<int32_t>(v);
+        return true;
+      default:
+        return rd.Skip(w);
+    }
+  });
 }
 
 bool DecodeLabelPair(WireReader& outer, Range r, model::Label* out) {
-  WireReader rd(outer.input(), r, "LabelPair");
-  while (!rd.done()) {
-    uint32_t f = 0;
-    int w = 0;
-    if (!rd.Tag(&f, &w)) return outer.Adopt(rd);
+  return DecodeFields(outer, r, "LabelPair", [out](WireReader& rd, uint32_t f, int w) {
     switch (f) {
       case 1:
-        if (!rd.Expect(w, kWireBytes, "Name") || !rd.String(&out->name)) return outer.Adopt(rd);
-        break;
+        return rd.Expect(w, kWireBytes, "Name") && rd.String(&out->name);
       case 2:
-        if (!rd.Expect(w, kWireBytes, "Value") || !rd.String(&out->value)) return outer.Adopt(rd);
-        break;
+        return rd.Expect(w, kWireBytes, "Value") && rd.String(&out->value);
       default:
-        if (!rd.Skip(w)) return outer.Adopt(rd);
+        return rd.Skip(w);
     }
-  }
-  return true;
+  });
 }
 
 bool DecodeExemplar(WireReader& outer, Range r, ExemplarMsg* out) {
-  WireReader rd(outer.input(), r, "Exemplar");
   out->present = true;
-  while (!rd.done()) {
-    uint32_t f = 0;
-    int w = 0;
+  return DecodeFields(outer, r, "Exemplar", [out](WireReader& rd, uint32_t f, int w) {
     Range sub;
-    if (!rd.Tag(&f, &w)) return outer.Adopt(rd);
     switch (f) {
       case 1: {
         model::Label l;
         if (!rd.Expect(w, kWireBytes, "Label") || !rd.Bytes(&sub) ||
             !DecodeLabelPair(rd, sub, &l)) {
-          return outer.Adopt(rd);
+          return false;
         }
         out->labels.push_back(l);
-        break;
+        return true;
       }
       case 2:
-        if (!rd.Expect(w, kWireFixed64, "Value") || !rd.Double(&out->value)) {
-          return outer.Adopt(rd);
-        }
-        break;
+        return rd.Expect(w, kWireFixed64, "Value") && rd.Double(&out->value);
       case 3:
-        if (!rd.Expect(w, kWireBytes, "Timestamp") || !rd.Bytes(&sub) ||
-            !DecodeTimestamp(rd, sub, &out->timestamp)) {
-          return outer.Adopt(rd);
-        }
-        break;
+        return rd.Expect(w, kWireBytes, "Timestamp") && rd.Bytes(&sub) &&
+               DecodeTimestamp(rd, sub, &out->timestamp);
       default:
-        if (!rd.Skip(w)) return outer.Adopt(rd);
+        return rd.Skip(w);
     }
-  }
-  return true;
+  });
 }
 
 // Reads a singular double field.
@@ -448,141 +439,85 @@ bool DoubleField(WireReader& rd, int w, const char* name, double* out) {
 }
 
 bool DecodeSimpleValue(WireReader& outer, Range r, const char* message, double* value) {
-  WireReader rd(outer.input(), r, message);
-  while (!rd.done()) {
-    uint32_t f = 0;
-    int w = 0;
-    if (!rd.Tag(&f, &w)) return outer.Adopt(rd);
-    if (f == 1) {
-      if (!DoubleField(rd, w, "Value", value)) return outer.Adopt(rd);
-    } else if (!rd.Skip(w)) {
-      return outer.Adopt(rd);
-    }
-  }
-  return true;
+  return DecodeFields(outer, r, message, [value](WireReader& rd, uint32_t f, int w) {
+    return f == 1 ? DoubleField(rd, w, "Value", value) : rd.Skip(w);
+  });
 }
 
 bool DecodeCounter(WireReader& outer, Range r, MetricMsg* m) {
-  WireReader rd(outer.input(), r, "Counter");
-  while (!rd.done()) {
-    uint32_t f = 0;
-    int w = 0;
+  return DecodeFields(outer, r, "Counter", [m](WireReader& rd, uint32_t f, int w) {
     Range sub;
-    if (!rd.Tag(&f, &w)) return outer.Adopt(rd);
     switch (f) {
       case 1:
-        if (!DoubleField(rd, w, "Value", &m->counter)) return outer.Adopt(rd);
-        break;
+        return DoubleField(rd, w, "Value", &m->counter);
       case 2:
-        if (!rd.Expect(w, kWireBytes, "Exemplar") || !rd.Bytes(&sub) ||
-            !DecodeExemplar(rd, sub, &m->counter_exemplar)) {
-          return outer.Adopt(rd);
-        }
-        break;
+        return rd.Expect(w, kWireBytes, "Exemplar") && rd.Bytes(&sub) &&
+               DecodeExemplar(rd, sub, &m->counter_exemplar);
       case 3:
-        if (!rd.Expect(w, kWireBytes, "CreatedTimestamp") || !rd.Bytes(&sub) ||
-            !DecodeTimestamp(rd, sub, &m->counter_created)) {
-          return outer.Adopt(rd);
-        }
-        break;
+        return rd.Expect(w, kWireBytes, "CreatedTimestamp") && rd.Bytes(&sub) &&
+               DecodeTimestamp(rd, sub, &m->counter_created);
       default:
-        if (!rd.Skip(w)) return outer.Adopt(rd);
+        return rd.Skip(w);
     }
-  }
-  return true;
+  });
 }
 
 bool DecodeQuantile(WireReader& outer, Range r, SummaryMsg::Quantile* q) {
-  WireReader rd(outer.input(), r, "Quantile");
-  while (!rd.done()) {
-    uint32_t f = 0;
-    int w = 0;
-    if (!rd.Tag(&f, &w)) return outer.Adopt(rd);
-    bool ok = true;
+  return DecodeFields(outer, r, "Quantile", [q](WireReader& rd, uint32_t f, int w) {
     switch (f) {
       case 1:
-        ok = DoubleField(rd, w, "Quantile", &q->quantile);
-        break;
+        return DoubleField(rd, w, "Quantile", &q->quantile);
       case 2:
-        ok = DoubleField(rd, w, "Value", &q->value);
-        break;
+        return DoubleField(rd, w, "Value", &q->value);
       default:
-        ok = rd.Skip(w);
+        return rd.Skip(w);
     }
-    if (!ok) return outer.Adopt(rd);
-  }
-  return true;
+  });
 }
 
 bool DecodeSummary(WireReader& outer, Range r, SummaryMsg* s) {
-  WireReader rd(outer.input(), r, "Summary");
-  while (!rd.done()) {
-    uint32_t f = 0;
-    int w = 0;
+  return DecodeFields(outer, r, "Summary", [s](WireReader& rd, uint32_t f, int w) {
     Range sub;
-    if (!rd.Tag(&f, &w)) return outer.Adopt(rd);
-    bool ok = true;
     switch (f) {
       case 1:
-        ok = rd.Expect(w, kWireVarint, "SampleCount") && rd.Varint(&s->sample_count);
-        break;
+        return rd.Expect(w, kWireVarint, "SampleCount") && rd.Varint(&s->sample_count);
       case 2:
-        ok = DoubleField(rd, w, "SampleSum", &s->sample_sum);
-        break;
+        return DoubleField(rd, w, "SampleSum", &s->sample_sum);
       case 3:
         s->quantiles.emplace_back();
-        ok = rd.Expect(w, kWireBytes, "Quantile") && rd.Bytes(&sub) &&
-             DecodeQuantile(rd, sub, &s->quantiles.back());
-        break;
+        return rd.Expect(w, kWireBytes, "Quantile") && rd.Bytes(&sub) &&
+               DecodeQuantile(rd, sub, &s->quantiles.back());
       case 4:
-        ok = rd.Expect(w, kWireBytes, "CreatedTimestamp") && rd.Bytes(&sub) &&
-             DecodeTimestamp(rd, sub, &s->created);
-        break;
+        return rd.Expect(w, kWireBytes, "CreatedTimestamp") && rd.Bytes(&sub) &&
+               DecodeTimestamp(rd, sub, &s->created);
       default:
-        ok = rd.Skip(w);
+        return rd.Skip(w);
     }
-    if (!ok) return outer.Adopt(rd);
-  }
-  return true;
+  });
 }
 
 bool DecodeBucket(WireReader& outer, Range r, BucketMsg* b) {
-  WireReader rd(outer.input(), r, "Bucket");
-  while (!rd.done()) {
-    uint32_t f = 0;
-    int w = 0;
+  return DecodeFields(outer, r, "Bucket", [b](WireReader& rd, uint32_t f, int w) {
     Range sub;
-    if (!rd.Tag(&f, &w)) return outer.Adopt(rd);
-    bool ok = true;
     switch (f) {
       case 1:
-        ok = rd.Expect(w, kWireVarint, "CumulativeCount") && rd.Varint(&b->cumulative_count);
-        break;
+        return rd.Expect(w, kWireVarint, "CumulativeCount") && rd.Varint(&b->cumulative_count);
       case 2:
-        ok = DoubleField(rd, w, "UpperBound", &b->upper_bound);
-        break;
+        return DoubleField(rd, w, "UpperBound", &b->upper_bound);
       case 3:
-        ok = rd.Expect(w, kWireBytes, "Exemplar") && rd.Bytes(&sub) &&
-             DecodeExemplar(rd, sub, &b->exemplar);
-        break;
+        return rd.Expect(w, kWireBytes, "Exemplar") && rd.Bytes(&sub) &&
+               DecodeExemplar(rd, sub, &b->exemplar);
       case 4:
-        ok = DoubleField(rd, w, "CumulativeCountFloat", &b->cumulative_count_float);
-        break;
+        return DoubleField(rd, w, "CumulativeCountFloat", &b->cumulative_count_float);
       default:
-        ok = rd.Skip(w);
+        return rd.Skip(w);
     }
-    if (!ok) return outer.Adopt(rd);
-  }
-  return true;
+  });
 }
 
 bool DecodeSpan(WireReader& outer, Range r, model::Span* s) {
-  WireReader rd(outer.input(), r, "BucketSpan");
-  while (!rd.done()) {
-    uint32_t f = 0;
-    int w = 0;
+  return DecodeFields(outer, r, "BucketSpan", [s](WireReader& rd, uint32_t f, int w) {
     uint64_t v = 0;
-    if (!rd.Tag(&f, &w)) return outer.Adopt(rd);
     bool ok = true;
     switch (f) {
       case 1:
@@ -596,20 +531,15 @@ bool DecodeSpan(WireReader& outer, Range r, model::Span* s) {
       default:
         ok = rd.Skip(w);
     }
-    if (!ok) return outer.Adopt(rd);
-  }
-  return true;
+    return ok;
+  });
 }
 
 bool DecodeHistogram(WireReader& outer, Range r, HistogramMsg* h) {
-  WireReader rd(outer.input(), r, "Histogram");
   auto zigzag64 = [](uint64_t v) { return ZigZag64(v); };
-  while (!rd.done()) {
-    uint32_t f = 0;
-    int w = 0;
+  return DecodeFields(outer, r, "Histogram", [h, zigzag64](WireReader& rd, uint32_t f, int w) {
     uint64_t v = 0;
     Range sub;
-    if (!rd.Tag(&f, &w)) return outer.Adopt(rd);
     bool ok = true;
     switch (f) {
       case 1:
@@ -678,19 +608,14 @@ bool DecodeHistogram(WireReader& outer, Range r, HistogramMsg* h) {
       default:
         ok = rd.Skip(w);
     }
-    if (!ok) return outer.Adopt(rd);
-  }
-  return true;
+    return ok;
+  });
 }
 
 bool DecodeMetric(WireReader& outer, Range r, MetricMsg* m) {
-  WireReader rd(outer.input(), r, "Metric");
-  while (!rd.done()) {
-    uint32_t f = 0;
-    int w = 0;
+  return DecodeFields(outer, r, "Metric", [m](WireReader& rd, uint32_t f, int w) {
     uint64_t v = 0;
     Range sub;
-    if (!rd.Tag(&f, &w)) return outer.Adopt(rd);
     bool ok = true;
     switch (f) {
       case 1:
@@ -723,9 +648,8 @@ bool DecodeMetric(WireReader& outer, Range r, MetricMsg* m) {
       default:
         ok = rd.Skip(w);
     }
-    if (!ok) return outer.Adopt(rd);
-  }
-  return true;
+    return ok;
+  });
 }
 
 // "positive side: spans require 3 buckets, have 2" (upstream's checkProtoSpanBucketConsistency).

@@ -313,6 +313,58 @@ bool IsSpace(char32_t r) {
   }
 }
 
+namespace {
+
+// Go's strconv.appendEscapedRune (ASCIIonly and graphicOnly false): `r` as it stands inside a Go
+// literal delimited by `quote`.
+void AppendEscapedRune(std::string& out, char32_t r, char quote) {
+  if (r == static_cast<char32_t>(quote) || r == '\\') {
+    out.push_back('\\');
+    out.push_back(static_cast<char>(r));
+    return;
+  }
+  if (IsPrint(r)) {
+    AppendRune(out, r);
+    return;
+  }
+  switch (r) {
+    case '\a':
+      out += "\\a";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\v':
+      out += "\\v";
+      break;
+    default:
+      if (r < ' ' || r == 0x7F) {
+        out += "\\x";
+        AppendHex(out, r, 2);
+      } else if (r < 0x10000) {
+        out += "\\u";
+        AppendHex(out, r, 4);
+      } else {
+        out += "\\U";
+        AppendHex(out, r, 8);
+      }
+  }
+}
+
+}  // namespace
+
 void AppendGoQuote(std::string& out, std::string_view s) {
   out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
@@ -332,49 +384,10 @@ void AppendGoQuote(std::string& out, std::string_view s) {
     if (width == 1 && r == kRuneError) {
       out += "\\x";
       AppendHex(out, b, 2);
-      i += width;
-      continue;
-    }
-    if (r == '"' || r == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(r));
-    } else if (IsPrint(r)) {
+    } else if (r != '"' && r != '\\' && IsPrint(r)) {
       out.append(s.substr(i, width));
     } else {
-      switch (r) {
-        case '\a':
-          out += "\\a";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\v':
-          out += "\\v";
-          break;
-        default:
-          if (r < ' ' || r == 0x7F) {
-            out += "\\x";
-            AppendHex(out, r, 2);
-          } else if (r < 0x10000) {
-            out += "\\u";
-            AppendHex(out, r, 4);
-          } else {
-            out += "\\U";
-            AppendHex(out, r, 8);
-          }
-      }
+      AppendEscapedRune(out, r, '"');
     }
     i += width;
   }
@@ -384,6 +397,19 @@ void AppendGoQuote(std::string& out, std::string_view s) {
 std::string GoQuote(std::string_view s) {
   std::string out;
   AppendGoQuote(out, s);
+  return out;
+}
+
+void AppendGoQuoteRune(std::string& out, char32_t r) {
+  if (r > kMaxRune || (r >= 0xD800 && r <= 0xDFFF)) r = kRuneError;
+  out.push_back('\'');
+  AppendEscapedRune(out, r, '\'');
+  out.push_back('\'');
+}
+
+std::string GoQuoteRune(char32_t r) {
+  std::string out;
+  AppendGoQuoteRune(out, r);
   return out;
 }
 

@@ -43,6 +43,12 @@ std::string GoQuote(std::string_view s);
 // Appends GoQuote(s) to `out`.
 void AppendGoQuote(std::string& out, std::string_view s);
 
+// Go's strconv.QuoteRune: a single-quoted Go rune literal for `r`, escaped as GoQuote escapes
+// (with \' instead of \"); invalid runes (surrogates, above U+10FFFF) quote as U+FFFD.
+std::string GoQuoteRune(char32_t r);
+// Appends GoQuoteRune(r) to `out`.
+void AppendGoQuoteRune(std::string& out, char32_t r);
+
 // Go's strings.TrimSpace: strips leading and trailing Unicode white space. The result views `s`.
 std::string_view TrimSpace(std::string_view s);
 
