@@ -1,6 +1,5 @@
 // The 'check' command family. One Register/Run pair per subcommand; the checks themselves live
 // in lib/ (textparse for metrics).
-#include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <glob.h>
 
 #include "app.h"
 #include "config/config.h"
@@ -201,7 +201,6 @@ void RegisterCheckMetrics(CLI::App& check, Mode mode, int* exit_code) {
   cmd->callback([flags, exit_code] { *exit_code = RunCheckMetrics(*flags); });
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // check config
 
@@ -230,7 +229,8 @@ std::vector<std::string> Glob(const std::string& pattern) {
 std::string StatError(const std::string& path) {
   struct stat st {};
   if (path.empty() || ::stat(path.c_str(), &st) == 0) return "";
-  return fmt::format("stat {}: {}", path, errno == ENOENT ? "no such file or directory" : std::strerror(errno));
+  return fmt::format("stat {}: {}", path,
+                     errno == ENOENT ? "no such file or directory" : std::strerror(errno));
 }
 
 // Upstream's checkConfig: returns the rule files found and the scrape configs, or the error.
@@ -245,7 +245,8 @@ util::Result<std::pair<std::vector<std::string>, std::vector<config::ScrapeConfi
       std::vector<std::string> found = Glob(rf);
       if (rf.find('*') == std::string::npos) {
         if (found.empty()) {
-          return util::Status::NotFound(fmt::format("{} does not point to an existing file", util::GoQuote(rf)));
+          return util::Status::NotFound(
+              fmt::format("{} does not point to an existing file", util::GoQuote(rf)));
         }
       }
       rule_files.insert(rule_files.end(), found.begin(), found.end());
@@ -261,21 +262,26 @@ util::Result<std::pair<std::vector<std::string>, std::vector<config::ScrapeConfi
   }
   auto check_tls = [&](const config::TLSConfig& tls) -> util::Status {
     if (!tls.cert_file.empty() && tls.key_file.empty()) {
-      return util::Status::InvalidArgument(fmt::format("client cert file {} specified without client key file", util::GoQuote(tls.cert_file)));
+      return util::Status::InvalidArgument(fmt::format(
+          "client cert file {} specified without client key file", util::GoQuote(tls.cert_file)));
     }
     if (!tls.key_file.empty() && tls.cert_file.empty()) {
-      return util::Status::InvalidArgument(fmt::format("client key file {} specified without client cert file", util::GoQuote(tls.key_file)));
+      return util::Status::InvalidArgument(fmt::format(
+          "client key file {} specified without client cert file", util::GoQuote(tls.key_file)));
     }
     if (flags.syntax_only) return util::Status::Ok();
     if (std::string e = StatError(tls.cert_file); !e.empty()) {
-      return util::Status::NotFound(fmt::format("error checking client cert file {}: {}", util::GoQuote(tls.cert_file), e));
+      return util::Status::NotFound(
+          fmt::format("error checking client cert file {}: {}", util::GoQuote(tls.cert_file), e));
     }
     if (std::string e = StatError(tls.key_file); !e.empty()) {
-      return util::Status::NotFound(fmt::format("error checking client key file {}: {}", util::GoQuote(tls.key_file), e));
+      return util::Status::NotFound(
+          fmt::format("error checking client key file {}: {}", util::GoQuote(tls.key_file), e));
     }
     return util::Status::Ok();
   };
-  auto check_file_sd = [&](const std::vector<config::FileSDConfig>& sds, const std::string& job) -> util::Status {
+  auto check_file_sd = [&](const std::vector<config::FileSDConfig>& sds,
+                           const std::string& job) -> util::Status {
     if (flags.syntax_only) return util::Status::Ok();
     for (const config::FileSDConfig& sd : sds) {
       for (const std::string& pattern : sd.files) {
@@ -287,7 +293,8 @@ util::Result<std::pair<std::vector<std::string>, std::vector<config::ScrapeConfi
         }
         for (const std::string& f : files) {
           auto groups = config::ReadTargetGroupsFile(f);
-          if (!groups.ok()) return groups.status().Wrap(fmt::format("checking SD file {}", util::GoQuote(pattern)));
+          if (!groups.ok())
+            return groups.status().Wrap(fmt::format("checking SD file {}", util::GoQuote(pattern)));
         }
       }
     }
@@ -297,13 +304,15 @@ util::Result<std::pair<std::vector<std::string>, std::vector<config::ScrapeConfi
     if (!flags.syntax_only && sc.http.authorization) {
       const std::string& cf = sc.http.authorization->credentials_file;
       if (std::string e = StatError(cf); !e.empty()) {
-        return util::Status::NotFound(fmt::format(
-            "error checking authorization credentials or bearer token file {}: {}", util::GoQuote(cf), e));
+        return util::Status::NotFound(
+            fmt::format("error checking authorization credentials or bearer token file {}: {}",
+                        util::GoQuote(cf), e));
       }
     }
     PROMKIT_RETURN_IF_ERROR(check_tls(sc.http.tls_config));
     for (const config::OtherSDConfig& other : sc.sd.others) {
-      if (other.key == "kubernetes_sd_configs") PROMKIT_RETURN_IF_ERROR(check_tls(other.http.tls_config));
+      if (other.key == "kubernetes_sd_configs")
+        PROMKIT_RETURN_IF_ERROR(check_tls(other.http.tls_config));
     }
     PROMKIT_RETURN_IF_ERROR(check_file_sd(sc.sd.file_sd_configs, sc.job_name));
   }
@@ -330,7 +339,8 @@ int RunCheckConfig(const CheckConfigFlags& flags) {
       std::fprintf(stderr, "  FAILED: %s\n", result.status().ToString().c_str());
       has_errors = failed = true;
     } else {
-      if (!result->first.empty()) std::printf("  SUCCESS: %zu rule files found\n", result->first.size());
+      if (!result->first.empty())
+        std::printf("  SUCCESS: %zu rule files found\n", result->first.size());
       std::printf(" SUCCESS: %s is valid prometheus config file syntax\n", f.c_str());
     }
     std::printf("\n");
@@ -339,7 +349,8 @@ int RunCheckConfig(const CheckConfigFlags& flags) {
       for (const config::ScrapeConfig& sc : result->second) {
         if (lookback > 0 && sc.scrape_interval_ms >= lookback) {
           std::fprintf(stderr,
-                       "  FAILED: too long scrape interval found, data point will be marked as stale - job: %s, interval: %s\n",
+                       "  FAILED: too long scrape interval found, data point will be marked as "
+                       "stale - job: %s, interval: %s\n",
                        sc.job_name.c_str(), util::FormatDuration(sc.scrape_interval_ms).c_str());
           failed = true;
           break;
@@ -356,13 +367,15 @@ void RegisterCheckConfig(CLI::App& check, Mode mode, int* exit_code) {
   auto flags = std::make_shared<CheckConfigFlags>();
   CLI::App* cmd = check.add_subcommand("config", "Check if the config files are valid or not.");
   cmd->add_option("config-files", flags->files, "The config files to check.")->required();
-  cmd->add_flag("--syntax-only", flags->syntax_only,
-                "Only check the config file syntax, ignoring file and content validation referenced "
-                "in the config");
-  cmd->add_option("--lint", flags->lint,
-                  "Linting checks to apply to the rules/scrape configs specified in the config. "
-                  "Available options are: all, duplicate-rules, none, too-long-scrape-interval. Use "
-                  "--lint=none to disable linting")
+  cmd->add_flag(
+      "--syntax-only", flags->syntax_only,
+      "Only check the config file syntax, ignoring file and content validation referenced "
+      "in the config");
+  cmd->add_option(
+         "--lint", flags->lint,
+         "Linting checks to apply to the rules/scrape configs specified in the config. "
+         "Available options are: all, duplicate-rules, none, too-long-scrape-interval. Use "
+         "--lint=none to disable linting")
       ->default_str("duplicate-rules");
   cmd->add_flag("--lint-fatal", flags->lint_fatal, "Make lint errors exit with exit code 3.");
   cmd->add_flag("--agent", flags->agent, "Check config file for Prometheus in Agent mode.");

@@ -13,6 +13,7 @@ using util::Result;
 using util::Status;
 
 constexpr int kMaxDepth = 200;
+constexpr size_t kMaxNodes = 1'000'000;
 
 bool IsNullText(std::string_view s) {
   return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
@@ -127,8 +128,11 @@ std::string ShortTag(const std::string& tag) {
   return tag;
 }
 
-Status Convert(const YAML::Node& in, Node& out, int depth) {
+Status Convert(const YAML::Node& in, Node& out, int depth, size_t& budget) {
   if (depth > kMaxDepth) return Status::InvalidArgument("yaml: exceeded max depth of 200");
+  // Aliases expand into copies: bound the total so a few anchors cannot explode.
+  if (budget == 0) return Status::InvalidArgument("yaml: document contains excessive aliasing");
+  --budget;
   out.line = in.Mark().line + 1;
   out.col = in.Mark().column + 1;
   std::string tag = in.Tag();
@@ -174,7 +178,7 @@ Status Convert(const YAML::Node& in, Node& out, int depth) {
       out.tag = "!!seq";
       for (const YAML::Node& item : in) {
         Node child;
-        PROMKIT_RETURN_IF_ERROR(Convert(item, child, depth + 1));
+        PROMKIT_RETURN_IF_ERROR(Convert(item, child, depth + 1, budget));
         out.items.push_back(std::move(child));
       }
       return Status::Ok();
@@ -184,8 +188,8 @@ Status Convert(const YAML::Node& in, Node& out, int depth) {
       for (const auto& kv : in) {
         Node key;
         Node value;
-        PROMKIT_RETURN_IF_ERROR(Convert(kv.first, key, depth + 1));
-        PROMKIT_RETURN_IF_ERROR(Convert(kv.second, value, depth + 1));
+        PROMKIT_RETURN_IF_ERROR(Convert(kv.first, key, depth + 1, budget));
+        PROMKIT_RETURN_IF_ERROR(Convert(kv.second, value, depth + 1, budget));
         out.items.push_back(std::move(key));
         out.items.push_back(std::move(value));
       }
@@ -201,7 +205,8 @@ Result<Node> ParseYaml(std::string_view text) {
     std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
     Node root;
     if (docs.empty()) return root;
-    PROMKIT_RETURN_IF_ERROR(Convert(docs[0], root, 0));
+    size_t budget = kMaxNodes;
+    PROMKIT_RETURN_IF_ERROR(Convert(docs[0], root, 0, budget));
     return root;
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(fmt::format("yaml: line {}: {}", e.mark.line + 1, e.msg));
