@@ -50,12 +50,8 @@ class Parser {
       return Error(fmt::format("unexpected character after selector: {}",
                                util::GoQuoteRune(static_cast<unsigned char>(in_[pos_]))));
     }
-    bool non_empty = false;
-    for (const model::Matcher& m : out) non_empty = non_empty || !m.MatchesEmpty();
-    if (!non_empty) {
-      return util::Status::InvalidArgument(
-          "1:1: parse error: vector selector must contain at least one non-empty matcher");
-    }
+    // As upstream's ParseMetricSelector, no non-empty matcher is required (the PromQL
+    // expression check that demands one does not run for bare selectors).
     return out;
   }
 
@@ -124,7 +120,9 @@ class Parser {
         }
         SkipSpace();
         if (pos_ >= in_.size() || (in_[pos_] != '"' && in_[pos_] != '\'' && in_[pos_] != '`')) {
-          return Error("unexpected character in label matching, expected string");
+          return Error(fmt::format("unexpected {} in label matching, expected string",
+                                   pos_ >= in_.size() ? std::string("end of input")
+                                                      : util::GoQuote(in_.substr(pos_, 1))));
         }
         PROMKIT_ASSIGN_OR_RETURN(std::string value, ParseString());
         if (label == "__name__" && have_name && type == model::MatchType::kEqual) {

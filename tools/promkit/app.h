@@ -40,6 +40,7 @@ void BuildApp(CLI::App& app, Mode mode, int* exit_code);
 // Family registrations (one per file in tools/promkit/).
 void RegisterCheck(CLI::App& root, Mode mode, int* exit_code);
 void RegisterScrape(CLI::App& root, Mode mode, int* exit_code);
+void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code);
 void RegisterDocs(CLI::App& root, Mode mode, int* exit_code);
 void RegisterPromql(CLI::App& root, Mode mode, int* exit_code);
 
