@@ -5,11 +5,17 @@
 # for the command path "$1".
 _promkit_tree_promkit() {
   case "$1" in
-    '') _pk_cmds='help check scrape'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
+    '') _pk_cmds='help check scrape tsdb promql'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'check') _pk_cmds='metrics'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
+    'check') _pk_cmds='config metrics'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
+    'check config') _pk_cmds=''; _pk_flags='--help -h --version --syntax-only --lint --lint-fatal --agent'; _pk_vflags='--lint' ;;
     'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --extended --lint'; _pk_vflags='--lint' ;;
     'scrape') _pk_cmds=''; _pk_flags='--help -h --version --timeout --ca-file --cert-file --key-file --insecure-skip-verify --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol --honor-labels --exposed-only --lint'; _pk_vflags='--timeout --ca-file --cert-file --key-file --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol' ;;
+    'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
+    'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --human-readable -r'; _pk_vflags='' ;;
+    'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --min-time --max-time --match --format'; _pk_vflags='--min-time --max-time --match --format' ;;
+    'promql') _pk_cmds='format'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
+    'promql format') _pk_cmds=''; _pk_flags='--help -h --version'; _pk_vflags='' ;;
     *) _pk_cmds=''; _pk_flags=''; _pk_vflags='' ;;
   esac
 }
@@ -18,6 +24,7 @@ _promkit_tree_promkit() {
 _promkit_values_promkit() {
   case "$1|$2" in
     'scrape|--format') _pk_values='text openmetrics json table' ;;
+    'tsdb dump|--format') _pk_values='prom seriesjson' ;;
     *) _pk_values='' ;;
   esac
 }
@@ -26,10 +33,16 @@ _promkit_values_promkit() {
 # for the command path "$1".
 _promkit_tree_promtool() {
   case "$1" in
-    '') _pk_cmds='help check'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'help') _pk_cmds=''; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'check') _pk_cmds='metrics'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --extended --lint'; _pk_vflags='--lint' ;;
+    '') _pk_cmds='help check tsdb promql'; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
+    'help') _pk_cmds=''; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
+    'check') _pk_cmds='config metrics'; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
+    'check config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --syntax-only --lint --lint-fatal --agent'; _pk_vflags='--lint' ;;
+    'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --experimental --extended --lint'; _pk_vflags='--lint' ;;
+    'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
+    'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --experimental --human-readable -r'; _pk_vflags='' ;;
+    'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --experimental --min-time --max-time --match --format'; _pk_vflags='--min-time --max-time --match --format' ;;
+    'promql') _pk_cmds='format'; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
+    'promql format') _pk_cmds=''; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
     *) _pk_cmds=''; _pk_flags=''; _pk_vflags='' ;;
   esac
 }
@@ -37,6 +50,7 @@ _promkit_tree_promtool() {
 # Fixed values of flag "$2" under command path "$1" in _pk_values (empty: any value).
 _promkit_values_promtool() {
   case "$1|$2" in
+    'tsdb dump|--format') _pk_values='prom seriesjson' ;;
     *) _pk_values='' ;;
   esac
 }

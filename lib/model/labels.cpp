@@ -130,9 +130,9 @@ Labels Labels::FromList(std::initializer_list<std::pair<std::string_view, std::s
 Labels Labels::FromStrings(std::initializer_list<std::string_view> name_values) {
   std::vector<Label> ls;
   ls.reserve(name_values.size() / 2);
-  for (auto it = name_values.begin(); it + 1 < name_values.end(); it += 2) {
-    ls.push_back(Label{*it, *(it + 1)});
-  }
+  // Index arithmetic: an empty initializer_list may have a null begin().
+  const std::string_view* p = name_values.begin();
+  for (size_t i = 0; i + 1 < name_values.size(); i += 2) ls.push_back(Label{p[i], p[i + 1]});
   std::stable_sort(ls.begin(), ls.end(),
                    [](const Label& a, const Label& b) { return a.name < b.name; });
   return FromSorted(ls);

@@ -13,12 +13,14 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include "testutil/files.h"
 #include "testutil/subprocess.h"
 
 namespace promkit {
 namespace {
 
 namespace fs = std::filesystem;
+using testutil::Lines;
 
 constexpr const char* kPromtool = "/usr/bin/promtool";
 
@@ -48,30 +50,16 @@ const std::map<std::string, std::string> kParserDifferences = {
 std::vector<fs::path> Fixtures() {
   fs::path root(PROMKIT_SOURCE_DIR);
   std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(root / "testdata" / "checkmetrics")) {
-    if (e.path().extension() == ".prom") out.push_back(e.path());
+  for (const fs::path& p : testutil::ListDir(root / "testdata" / "checkmetrics")) {
+    if (p.extension() == ".prom") out.push_back(p);
   }
   out.push_back(root / "testdata" / "conformance" / "promtool" / "metrics-test.prom");
   fs::path textparse = root / "testdata" / "conformance" / "textparse";
-  if (fs::exists(textparse)) {
-    for (const auto& e : fs::directory_iterator(textparse)) {
-      std::string name = e.path().filename();
-      if (name.size() > 9 && name.substr(name.size() - 9) == ".prom.txt") out.push_back(e.path());
-    }
+  for (const fs::path& p : testutil::ListDir(textparse)) {
+    std::string name = p.filename();
+    if (name.size() > 9 && name.substr(name.size() - 9) == ".prom.txt") out.push_back(p);
   }
   std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string::npos) nl = s.size();
-    out.push_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
   return out;
 }
 

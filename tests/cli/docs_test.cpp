@@ -11,12 +11,14 @@
 
 #include <gtest/gtest.h>
 
+#include "testutil/files.h"
 #include "testutil/subprocess.h"
 
 namespace promkit {
 namespace {
 
 namespace fs = std::filesystem;
+using testutil::Lines;
 using testutil::ReadFileOrEmpty;
 using testutil::RunProcess;
 
@@ -39,26 +41,10 @@ class TempDir {
   fs::path path_;
 };
 
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string::npos) nl = s.size();
-    out.push_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
-}
-
 // Runs the binary under `name` (through a symlink, as installed).
 testutil::ProcessResult RunAs(const std::string& name, const std::vector<std::string>& args,
                               const TempDir& dir) {
-  fs::path link = dir.path() / "bin" / name;
-  if (!fs::exists(link)) {
-    fs::create_directories(link.parent_path());
-    fs::create_symlink(PROMKIT_BINARY, link);
-  }
+  fs::path link = testutil::LinkBinary(PROMKIT_BINARY, dir.path() / "bin", name);
   std::vector<std::string> argv = {name};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProcess(link, argv, "", PROMKIT_SOURCE_DIR, {"COLUMNS=100"});

@@ -7,41 +7,27 @@
 // relative to it. PROMKIT_UPDATE_GOLDEN=1 rewrites stdout/stderr/exit from the actual run.
 #include <unistd.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "testutil/files.h"
 #include "testutil/subprocess.h"
 
 namespace promkit {
 namespace {
 
 namespace fs = std::filesystem;
+using testutil::Lines;
 
 std::vector<std::string> Cases() {
   std::vector<std::string> cases;
-  fs::path root = fs::path(PROMKIT_SOURCE_DIR) / "testdata" / "cli";
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(root, ec)) {
-    if (e.is_directory() && fs::exists(e.path() / "args")) cases.push_back(e.path().filename());
+  for (const fs::path& p : testutil::ListDir(fs::path(PROMKIT_SOURCE_DIR) / "testdata" / "cli")) {
+    if (fs::is_directory(p) && fs::exists(p / "args")) cases.push_back(p.filename());
   }
-  std::sort(cases.begin(), cases.end());
   return cases;
-}
-
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string::npos) nl = s.size();
-    out.push_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
 }
 
 class Golden : public testing::TestWithParam<std::string> {};
@@ -54,9 +40,7 @@ TEST_P(Golden, Matches) {
   }
   // Invoke through a symlink so argv[0]-based dispatch (promtool mode) is exercised for real.
   fs::path link_dir = fs::temp_directory_path() / ("promkit-golden-" + std::to_string(getpid()));
-  fs::create_directories(link_dir);
-  fs::path program = link_dir / argv0;
-  if (!fs::exists(program)) fs::create_symlink(PROMKIT_BINARY, program);
+  fs::path program = testutil::LinkBinary(PROMKIT_BINARY, link_dir, argv0);
   std::vector<std::string> argv = {argv0};
   for (const std::string& a : Lines(testutil::ReadFileOrEmpty(dir / "args"))) argv.push_back(a);
   std::string in = testutil::ReadFileOrEmpty(dir / "stdin");

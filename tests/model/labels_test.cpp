@@ -271,3 +271,15 @@ TEST(LabelsBuilder, AddFromScratch) {
 
 }  // namespace
 }  // namespace promkit::model
+
+namespace promkit::model {
+namespace {
+
+TEST(Labels, FromStringsEmptyAndOdd) {
+  EXPECT_TRUE(Labels::FromStrings({}).IsEmpty());
+  // A trailing name without a value is ignored (upstream panics on an odd count).
+  EXPECT_EQ(Labels::FromStrings({"a", "1", "b"}), Labels::FromStrings({"a", "1"}));
+}
+
+}  // namespace
+}  // namespace promkit::model
