@@ -7,7 +7,6 @@
 
 #include <fmt/core.h>
 #include <re2/re2.h>
-#include <unicode/uchar.h>
 
 #include "relabel/md5.h"
 #include "util/strings.h"
@@ -120,30 +119,13 @@ std::string ReplaceInvalidUtf8(std::string_view s) {
 
 bool IsNameRune(char32_t r) {
   if (r < 0x80) return std::isalnum(static_cast<int>(r)) != 0 || r == '_';
-  return u_isalpha(static_cast<UChar32>(r)) || u_isdigit(static_cast<UChar32>(r));
+  // Outside ASCII, Go asks unicode.IsLetter/IsDigit; without a Unicode database we take every
+  // printable non-space rune as a name character (capture group names are ASCII in practice).
+  return util::IsPrint(r) && !util::IsSpace(r);
 }
 
-// Go's strings.ToLower / ToUpper: per-rune simple case mapping, invalid bytes become U+FFFD.
 std::string MapCase(std::string_view s, bool upper) {
-  std::string out;
-  out.reserve(s.size());
-  while (!s.empty()) {
-    auto c = static_cast<unsigned char>(s[0]);
-    if (c < 0x80) {
-      out += static_cast<char>(upper ? std::toupper(c) : std::tolower(c));
-      s.remove_prefix(1);
-      continue;
-    }
-    util::DecodedRune r = util::DecodeRune(s);
-    char32_t mapped = r.rune;
-    if (!(r.rune == util::kRuneError && r.width == 1)) {
-      auto u = static_cast<UChar32>(r.rune);
-      mapped = static_cast<char32_t>(upper ? u_toupper(u) : u_tolower(u));
-    }
-    util::AppendRune(out, mapped);
-    s.remove_prefix(r.width);
-  }
-  return out;
+  return upper ? util::ToUpper(s) : util::ToLower(s);
 }
 
 }  // namespace

@@ -256,56 +256,6 @@ std::string JoinHostPort(std::string_view host, std::string_view port) {
 }
 
 // Simple case mappings for the scripts alert texts use: ASCII, Latin-1, Greek, Cyrillic.
-char32_t UpperRune(char32_t r) {
-  if (r >= 'a' && r <= 'z') return r - 32;
-  if (r < 0x80) return r;
-  if (r == 0xB5) return 0x39C;
-  if (r == 0xFF) return 0x178;
-  if (r >= 0xE0 && r <= 0xFE && r != 0xF7) return r - 32;
-  if (r == 0x3C2) return 0x3A3;
-  if (r >= 0x3B1 && r <= 0x3C9) return r - 32;
-  if (r >= 0x430 && r <= 0x44F) return r - 32;
-  if (r >= 0x450 && r <= 0x45F) return r - 80;
-  if (r >= 0x100 && r <= 0x17F && r != 0x130 && r != 0x131 && r != 0x138 && r != 0x149 &&
-      r != 0x17F) {
-    const bool odd_upper = (r >= 0x139 && r <= 0x148) || (r >= 0x179 && r <= 0x17E);
-    if (odd_upper ? (r % 2 == 0) : (r % 2 == 1)) return r - 1;
-  }
-  return r;
-}
-
-char32_t LowerRune(char32_t r) {
-  if (r >= 'A' && r <= 'Z') return r + 32;
-  if (r < 0x80) return r;
-  if (r >= 0xC0 && r <= 0xDE && r != 0xD7) return r + 32;
-  if (r == 0x178) return 0xFF;
-  if (r >= 0x391 && r <= 0x3A9 && r != 0x3A2) return r + 32;
-  if (r >= 0x410 && r <= 0x42F) return r + 32;
-  if (r >= 0x400 && r <= 0x40F) return r + 80;
-  if (r >= 0x100 && r <= 0x17F && r != 0x130 && r != 0x131 && r != 0x138 && r != 0x149 &&
-      r != 0x17F) {
-    const bool odd_upper = (r >= 0x139 && r <= 0x148) || (r >= 0x179 && r <= 0x17E);
-    if (odd_upper ? (r % 2 == 1) : (r % 2 == 0)) return r + 1;
-  }
-  return r;
-}
-
-template <typename F>
-std::string MapRunes(std::string_view s, F f) {
-  std::string out;
-  out.reserve(s.size());
-  while (!s.empty()) {
-    const util::DecodedRune r = util::DecodeRune(s);
-    if (r.rune == util::kRuneError && r.width == 1) {
-      out += "\xEF\xBF\xBD";  // Go's strings.Map writes U+FFFD for invalid bytes
-    } else {
-      util::AppendRune(out, f(r.rune));
-    }
-    s.remove_prefix(static_cast<size_t>(r.width));
-  }
-  return out;
-}
-
 Value SampleList(std::vector<Value> items) {
   return Value::List(std::move(items), std::string(kQueryResultType));
 }
@@ -529,7 +479,7 @@ std::string Title(std::string_view s) {
     const bool mid = (r.rune == '\'' || r.rune == 0x2019 || r.rune == '.') && in_word &&
                      !s.empty() && IsWordRune(util::DecodeRune(s).rune) && prev != 0;
     if (word && !in_word) {
-      util::AppendRune(out, UpperRune(r.rune));
+      util::AppendRune(out, util::UpperRune(r.rune));
     } else {
       util::AppendRune(out, r.rune);
     }
@@ -538,9 +488,6 @@ std::string Title(std::string_view s) {
   }
   return out;
 }
-
-std::string ToUpper(std::string_view s) { return MapRunes(s, UpperRune); }
-std::string ToLower(std::string_view s) { return MapRunes(s, LowerRune); }
 
 FuncMap PrometheusFuncs(PrometheusContext ctx) {
   auto c = std::make_shared<const PrometheusContext>(std::move(ctx));
@@ -604,8 +551,8 @@ FuncMap PrometheusFuncs(PrometheusContext ctx) {
                 }};
   };
   m["title"] = string_fn(Title);
-  m["toUpper"] = string_fn(ToUpper);
-  m["toLower"] = string_fn(ToLower);
+  m["toUpper"] = string_fn(util::ToUpper);
+  m["toLower"] = string_fn(util::ToLower);
   m["stripPort"] = string_fn(StripPort);
   m["stripDomain"] = string_fn(StripDomain);
   m["safeHtml"] =

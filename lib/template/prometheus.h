@@ -14,6 +14,7 @@
 #include "model/labels.h"
 #include "template/template.h"
 #include "template/value.h"
+#include "util/strings.h"
 
 namespace promkit::tmpl {
 
@@ -81,7 +82,7 @@ std::string StripPort(std::string_view host_port);
 std::string StripDomain(std::string_view host_port);
 // cases.Title(language.AmericanEnglish, cases.NoLower), strings.ToUpper, strings.ToLower.
 std::string Title(std::string_view s);
-std::string ToUpper(std::string_view s);
-std::string ToLower(std::string_view s);
+using util::ToLower;  // strings.ToLower, shared with relabel's lowercase action
+using util::ToUpper;  // strings.ToUpper, likewise
 
 }  // namespace promkit::tmpl

@@ -451,4 +451,61 @@ std::vector<std::string_view> SplitString(std::string_view s, std::string_view s
   return out;
 }
 
+char32_t UpperRune(char32_t r) {
+  if (r >= 'a' && r <= 'z') return r - 32;
+  if (r < 0x80) return r;
+  if (r == 0xB5) return 0x39C;
+  if (r == 0xFF) return 0x178;
+  if (r >= 0xE0 && r <= 0xFE && r != 0xF7) return r - 32;
+  if (r == 0x3C2) return 0x3A3;
+  if (r >= 0x3B1 && r <= 0x3C9) return r - 32;
+  if (r >= 0x430 && r <= 0x44F) return r - 32;
+  if (r >= 0x450 && r <= 0x45F) return r - 80;
+  if (r >= 0x100 && r <= 0x17F && r != 0x130 && r != 0x131 && r != 0x138 && r != 0x149 &&
+      r != 0x17F) {
+    const bool odd_upper = (r >= 0x139 && r <= 0x148) || (r >= 0x179 && r <= 0x17E);
+    if (odd_upper ? (r % 2 == 0) : (r % 2 == 1)) return r - 1;
+  }
+  return r;
+}
+
+char32_t LowerRune(char32_t r) {
+  if (r >= 'A' && r <= 'Z') return r + 32;
+  if (r < 0x80) return r;
+  if (r >= 0xC0 && r <= 0xDE && r != 0xD7) return r + 32;
+  if (r == 0x178) return 0xFF;
+  if (r >= 0x391 && r <= 0x3A9 && r != 0x3A2) return r + 32;
+  if (r >= 0x410 && r <= 0x42F) return r + 32;
+  if (r >= 0x400 && r <= 0x40F) return r + 80;
+  if (r >= 0x100 && r <= 0x17F && r != 0x130 && r != 0x131 && r != 0x138 && r != 0x149 &&
+      r != 0x17F) {
+    const bool odd_upper = (r >= 0x139 && r <= 0x148) || (r >= 0x179 && r <= 0x17E);
+    if (odd_upper ? (r % 2 == 1) : (r % 2 == 0)) return r + 1;
+  }
+  return r;
+}
+
+namespace {
+
+template <typename F>
+std::string MapRunes(std::string_view s, F f) {
+  std::string out;
+  out.reserve(s.size());
+  while (!s.empty()) {
+    const DecodedRune r = DecodeRune(s);
+    if (r.rune == kRuneError && r.width == 1) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      AppendRune(out, f(r.rune));
+    }
+    s.remove_prefix(static_cast<size_t>(r.width));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ToUpper(std::string_view s) { return MapRunes(s, UpperRune); }
+std::string ToLower(std::string_view s) { return MapRunes(s, LowerRune); }
+
 }  // namespace promkit::util

@@ -57,4 +57,13 @@ std::string_view TrimSpace(std::string_view s);
 // last holds the rest). Splitting "" by a non-empty sep gives one empty piece. Results view `s`.
 std::vector<std::string_view> SplitString(std::string_view s, std::string_view sep, int n = -1);
 
+// Go's unicode.ToUpper / unicode.ToLower for one rune, exact for
+// ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic; other runes map to themselves.
+char32_t UpperRune(char32_t r);
+char32_t LowerRune(char32_t r);
+// Go's strings.ToUpper / strings.ToLower with the rune mapping above; invalid UTF-8 bytes become
+// U+FFFD as Go's strings.Map writes them.
+std::string ToUpper(std::string_view s);
+std::string ToLower(std::string_view s);
+
 }  // namespace promkit::util
