@@ -154,7 +154,8 @@ void AppendPadded(std::string& out, int64_t v, int width) {
 
 std::string Format(int64_t ms, bool nanos) {
   const int64_t sec = FloorDiv(ms, 1000);
-  const int64_t milli = ms - sec * 1000;  // [0, 999]
+  int64_t milli = ms % 1000;     // not ms - sec * 1000: that overflows at INT64_MIN
+  if (milli < 0) milli += 1000;  // [0, 999]
   const int64_t days = FloorDiv(sec, kSecondsPerDay);
   const int64_t sod = sec - days * kSecondsPerDay;
   const Civil c = CivilFromDays(days);

@@ -35,13 +35,13 @@ void XorEncoder::Append(int64_t t, double v) {
     for (char c : buf) w_.WriteByte(static_cast<uint8_t>(c));
     w_.WriteBits(Bits(v), 64);
   } else if (n == 1) {
-    t_delta = static_cast<uint64_t>(t - t_);
+    t_delta = static_cast<uint64_t>(t) - static_cast<uint64_t>(t_);  // wraps like Go
     std::string buf;
     util::PutUvarint(buf, t_delta);
     for (char c : buf) w_.WriteByte(static_cast<uint8_t>(c));
     WriteValue(v);
   } else {
-    t_delta = static_cast<uint64_t>(t - t_);
+    t_delta = static_cast<uint64_t>(t) - static_cast<uint64_t>(t_);  // wraps like Go
     auto dod = static_cast<int64_t>(t_delta - t_delta_);
     if (dod == 0) {
       w_.WriteBit(false);
@@ -119,7 +119,8 @@ storage::ValueType XorIterator::Next() {
   }
   if (read_ == 1) {
     if (!r_.ReadUvarint(&t_delta_)) return Fail("unexpected end of data");
-    t_ += static_cast<int64_t>(t_delta_);
+    t_ = static_cast<int64_t>(static_cast<uint64_t>(t_) +
+                              t_delta_);  // wraps like Go on corrupt data
     if (!ReadValue()) return storage::ValueType::kNone;
     ++read_;
     return storage::ValueType::kFloat;
@@ -140,7 +141,7 @@ storage::ValueType XorIterator::Next() {
     dod = static_cast<int64_t>(bits);
   }
   t_delta_ += static_cast<uint64_t>(dod);
-  t_ += static_cast<int64_t>(t_delta_);
+  t_ = static_cast<int64_t>(static_cast<uint64_t>(t_) + t_delta_);  // wraps like Go on corrupt data
   if (!ReadValue()) return storage::ValueType::kNone;
   ++read_;
   return storage::ValueType::kFloat;
