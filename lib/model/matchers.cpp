@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 #include <re2/re2.h>
 
+#include "model/go_regexp.h"
 #include "util/strings.h"
 
 // How regex matchers work (upstream model/labels/regexp.go, re-derived):
@@ -1007,42 +1008,6 @@ std::string LiteralPrefix(const Node& n) {
 // ---------------------------------------------------------------------------------------------
 // RE2.
 
-// Go's regexp/syntax error texts for RE2's codes.
-std::string_view GoErrorText(RE2::ErrorCode code) {
-  switch (code) {
-    case RE2::ErrorBadEscape:
-      return "invalid escape sequence";
-    case RE2::ErrorBadCharClass:
-      return "invalid character class";
-    case RE2::ErrorBadCharRange:
-      return "invalid character class range";
-    case RE2::ErrorMissingBracket:
-      return "missing closing ]";
-    case RE2::ErrorMissingParen:
-      return "missing closing )";
-    case RE2::ErrorUnexpectedParen:
-      return "unexpected )";
-    case RE2::ErrorTrailingBackslash:
-      return "trailing backslash at end of expression";
-    case RE2::ErrorRepeatArgument:
-      return "missing argument to repetition operator";
-    case RE2::ErrorRepeatSize:
-      return "invalid repeat count";
-    case RE2::ErrorRepeatOp:
-      return "invalid nested repetition operator";
-    case RE2::ErrorBadPerlOp:
-      return "invalid or unsupported Perl syntax";
-    case RE2::ErrorBadUTF8:
-      return "invalid UTF-8";
-    case RE2::ErrorBadNamedCapture:
-      return "invalid named capture";
-    case RE2::ErrorPatternTooLarge:
-      return "expression too large";
-    default:
-      return "regexp/syntax: internal error";
-  }
-}
-
 util::Status RegexError(std::string_view text, std::string_view expr) {
   return util::Status::InvalidArgument(fmt::format("error parsing regexp: {}: `{}`", text, expr));
 }
@@ -1179,7 +1144,7 @@ class FastRegexMatcher {
           m->re_->error_code() == RE2::ErrorUnexpectedParen) {
         arg = re;  // Go shows the whole expression for unbalanced parentheses
       }
-      return RegexError(GoErrorText(m->re_->error_code()), arg);
+      return RegexError(GoRegexpErrorText(m->re_->error_code()), arg);
     }
     return std::shared_ptr<const FastRegexMatcher>(std::move(m));
   }

@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 #include <re2/re2.h>
 
+#include "model/go_regexp.h"
 #include "relabel/md5.h"
 #include "util/strings.h"
 
@@ -31,40 +32,6 @@ constexpr std::array<std::pair<Action, std::string_view>, 11> kActionNames = {{
     {Action::kLowercase, "lowercase"},
     {Action::kUppercase, "uppercase"},
 }};
-
-// Go's regexp/syntax error texts for RE2's codes.
-std::string_view GoRegexpError(RE2::ErrorCode code) {
-  switch (code) {
-    case RE2::ErrorBadEscape:
-      return "invalid escape sequence";
-    case RE2::ErrorBadCharClass:
-      return "invalid character class";
-    case RE2::ErrorBadCharRange:
-      return "invalid character class range";
-    case RE2::ErrorMissingBracket:
-      return "missing closing ]";
-    case RE2::ErrorMissingParen:
-      return "missing closing )";
-    case RE2::ErrorTrailingBackslash:
-      return "trailing backslash at end of expression";
-    case RE2::ErrorRepeatArgument:
-      return "missing argument to repetition operator";
-    case RE2::ErrorRepeatSize:
-      return "invalid repeat count";
-    case RE2::ErrorRepeatOp:
-      return "invalid nested repetition operator";
-    case RE2::ErrorBadPerlOp:
-      return "invalid or unsupported Perl syntax";
-    case RE2::ErrorBadUTF8:
-      return "invalid UTF-8";
-    case RE2::ErrorBadNamedCapture:
-      return "invalid named capture";
-    case RE2::ErrorPatternTooLarge:
-      return "expression too large";
-    default:
-      return "regexp/syntax: internal error";
-  }
-}
 
 // Go accepts `(?<name>` as well as `(?P<name>`; older RE2 releases only the latter.
 std::string RewriteNamedGroups(std::string_view expr) {
@@ -168,8 +135,8 @@ Result<Regexp> Regexp::Compile(std::string_view expr) {
   if (!impl->re->ok()) {
     std::string arg = impl->re->error_arg();
     if (impl->re->error_code() == RE2::ErrorMissingParen) arg = "^(?s:" + std::string(expr) + ")$";
-    return Status::InvalidArgument(
-        fmt::format("error parsing regexp: {}: `{}`", GoRegexpError(impl->re->error_code()), arg));
+    return Status::InvalidArgument(fmt::format(
+        "error parsing regexp: {}: `{}`", model::GoRegexpErrorText(impl->re->error_code()), arg));
   }
   impl->names.assign(impl->re->NumberOfCapturingGroups() + 1, "");
   for (const auto& [index, name] : impl->re->CapturingGroupNames()) {

@@ -13,6 +13,7 @@
 #include <fmt/core.h>
 #include <re2/re2.h>
 
+#include "model/go_regexp.h"
 #include "template/gofmt.h"
 #include "template/gotime.h"
 #include "util/duration.h"
@@ -69,40 +70,6 @@ std::string Sprintf1(std::string_view format, double v) {
   return GoSprintf(format, args);
 }
 
-// Go's regexp error codes for RE2's.
-std::string_view GoRegexpCode(RE2::ErrorCode code) {
-  switch (code) {
-    case RE2::ErrorBadEscape:
-      return "invalid escape sequence";
-    case RE2::ErrorBadCharClass:
-      return "invalid character class";
-    case RE2::ErrorBadCharRange:
-      return "invalid character class range";
-    case RE2::ErrorMissingBracket:
-      return "missing closing ]";
-    case RE2::ErrorMissingParen:
-      return "missing closing )";
-    case RE2::ErrorUnexpectedParen:
-      return "unexpected )";
-    case RE2::ErrorTrailingBackslash:
-      return "trailing backslash at end of expression";
-    case RE2::ErrorRepeatArgument:
-      return "missing argument to repetition operator";
-    case RE2::ErrorRepeatSize:
-      return "invalid repeat count";
-    case RE2::ErrorRepeatOp:
-      return "invalid nested repetition operator";
-    case RE2::ErrorBadPerlOp:
-      return "invalid or unsupported Perl syntax";
-    case RE2::ErrorBadUTF8:
-      return "invalid UTF-8";
-    case RE2::ErrorBadNamedCapture:
-      return "invalid named capture";
-    default:
-      return "regexp error";
-  }
-}
-
 std::string GoRegexpQuote(std::string_view s) {
   bool backquote = true;
   for (std::string_view rest = s; !rest.empty();) {
@@ -123,7 +90,8 @@ Result<std::unique_ptr<RE2>> Compile(std::string_view pattern) {
   if (!re->ok()) {
     const std::string arg = re->error_arg();
     return Status::InvalidArgument(fmt::format("error parsing regexp: {}: {}",
-                                               GoRegexpCode(re->error_code()), GoRegexpQuote(arg)));
+                                               model::GoRegexpErrorText(re->error_code()),
+                                               GoRegexpQuote(arg)));
   }
   return re;
 }
