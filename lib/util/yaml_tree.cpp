@@ -1,4 +1,4 @@
-#include "config/internal/yaml_tree.h"
+#include "util/yaml_tree.h"
 
 #include <cctype>
 #include <cstdlib>
@@ -6,11 +6,8 @@
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
-namespace promkit::config::internal {
+namespace promkit::util {
 namespace {
-
-using util::Result;
-using util::Status;
 
 constexpr int kMaxDepth = 200;
 constexpr size_t kMaxNodes = 1'000'000;
@@ -128,7 +125,7 @@ std::string ShortTag(const std::string& tag) {
   return tag;
 }
 
-Status Convert(const YAML::Node& in, Node& out, int depth, size_t& budget) {
+Status Convert(const YAML::Node& in, YamlNode& out, int depth, size_t& budget) {
   if (depth > kMaxDepth) return Status::InvalidArgument("yaml: exceeded max depth of 200");
   // Aliases expand into copies: bound the total so a few anchors cannot explode.
   if (budget == 0) return Status::InvalidArgument("yaml: document contains excessive aliasing");
@@ -139,17 +136,17 @@ Status Convert(const YAML::Node& in, Node& out, int depth, size_t& budget) {
   switch (in.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
-      out.kind = Node::Kind::kNull;
+      out.kind = YamlNode::Kind::kNull;
       out.tag = "!!null";
       return Status::Ok();
     case YAML::NodeType::Scalar: {
-      out.kind = Node::Kind::kScalar;
+      out.kind = YamlNode::Kind::kScalar;
       out.value = in.Scalar();
       if (tag == "!") {
         out.tag = "!!str";  // quoted
       } else if (tag.empty() || tag == "?") {
         if (IsNullText(out.value)) {
-          out.kind = Node::Kind::kNull;
+          out.kind = YamlNode::Kind::kNull;
           out.tag = "!!null";
         } else if (IsBoolText(out.value)) {
           out.tag = "!!bool";
@@ -162,7 +159,7 @@ Status Convert(const YAML::Node& in, Node& out, int depth, size_t& budget) {
         }
       } else {
         out.tag = ShortTag(tag);
-        if (out.tag == "!!null") out.kind = Node::Kind::kNull;
+        if (out.tag == "!!null") out.kind = YamlNode::Kind::kNull;
         if (out.tag == "!!binary") {
           std::string decoded;
           if (!DecodeBase64(out.value, decoded)) {
@@ -174,20 +171,20 @@ Status Convert(const YAML::Node& in, Node& out, int depth, size_t& budget) {
       return Status::Ok();
     }
     case YAML::NodeType::Sequence:
-      out.kind = Node::Kind::kSeq;
+      out.kind = YamlNode::Kind::kSeq;
       out.tag = "!!seq";
       for (const YAML::Node& item : in) {
-        Node child;
+        YamlNode child;
         PROMKIT_RETURN_IF_ERROR(Convert(item, child, depth + 1, budget));
         out.items.push_back(std::move(child));
       }
       return Status::Ok();
     case YAML::NodeType::Map:
-      out.kind = Node::Kind::kMap;
+      out.kind = YamlNode::Kind::kMap;
       out.tag = "!!map";
       for (const auto& kv : in) {
-        Node key;
-        Node value;
+        YamlNode key;
+        YamlNode value;
         PROMKIT_RETURN_IF_ERROR(Convert(kv.first, key, depth + 1, budget));
         PROMKIT_RETURN_IF_ERROR(Convert(kv.second, value, depth + 1, budget));
         out.items.push_back(std::move(key));
@@ -200,10 +197,10 @@ Status Convert(const YAML::Node& in, Node& out, int depth, size_t& budget) {
 
 }  // namespace
 
-Result<Node> ParseYaml(std::string_view text) {
+Result<YamlNode> ParseYaml(std::string_view text) {
   try {
     std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-    Node root;
+    YamlNode root;
     if (docs.empty()) return root;
     size_t budget = kMaxNodes;
     PROMKIT_RETURN_IF_ERROR(Convert(docs[0], root, 0, budget));
@@ -215,4 +212,4 @@ Result<Node> ParseYaml(std::string_view text) {
   }
 }
 
-}  // namespace promkit::config::internal
+}  // namespace promkit::util
