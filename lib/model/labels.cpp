@@ -192,6 +192,10 @@ bool Labels::IsValid(ValidationScheme scheme) const {
 
 uint64_t Labels::Hash() const { return util::Hash64(data_); }
 
+uint64_t Labels::GoHash() const {
+  return HashIf([](std::string_view) { return true; });
+}
+
 // Hashes "name\xffvalue\xff" of each kept label, as upstream, so the hash of a selection does not
 // depend on the varint framing. Small selections are assembled on the stack.
 template <typename Pred>

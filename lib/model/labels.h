@@ -99,6 +99,9 @@ class Labels {
 
   // Hash of the whole set. Stable within a process only (never store or show it).
   uint64_t Hash() const;
+  // Upstream's Labels.Hash() value (xxhash64 of name\xffvalue\xff...), for results that depend
+  // on it, such as which series limit_ratio() samples.
+  uint64_t GoHash() const;
   // Hash of only the labels named in `names` (a missing name contributes nothing). Equal for two
   // sets whose selected labels are equal. `names` may be in any order; sorted is faster.
   uint64_t HashForLabels(std::span<const std::string> names) const;

@@ -262,6 +262,7 @@ class Evaluator {
   int64_t OffsetMs(const parser::Modifiers& m) const;
   std::optional<int64_t> AtMs(const parser::Modifiers& m) const;
   double EvalDuration(const parser::DurationExpr& d) const;
+  int64_t DurationExprMs(const parser::DurationExpr& d, bool allow_negative) const;
 
   // Calls fn(labels, points) for every series `vs` selects, with its samples in [mint, maxt]
   // (staleness markers included).
@@ -277,9 +278,19 @@ class Evaluator {
   int64_t start_, end_, interval_;
 };
 
+double EvalDurationIn(const QueryCtx* ctx, const parser::DurationExpr& d);
+int64_t DurationExprMsIn(const QueryCtx* ctx, const parser::DurationExpr& d, bool allow_negative);
+
+double Evaluator::EvalDuration(const parser::DurationExpr& d) const {
+  return EvalDurationIn(ctx_, d);
+}
+int64_t Evaluator::DurationExprMs(const parser::DurationExpr& d, bool allow_negative) const {
+  return DurationExprMsIn(ctx_, d, allow_negative);
+}
+
 int64_t Evaluator::OffsetMs(const parser::Modifiers& m) const {
   if (m.original_offset_expr) {
-    return static_cast<int64_t>(std::llround(EvalDuration(*m.original_offset_expr) * 1000));
+    return DurationExprMs(*m.original_offset_expr, true);
   }
   return DurationMs(m.original_offset_ns);
 }
@@ -291,49 +302,72 @@ std::optional<int64_t> Evaluator::AtMs(const parser::Modifiers& m) const {
   return std::nullopt;
 }
 
-// Duration expressions (promql-duration-expr), in seconds.
-double Evaluator::EvalDuration(const parser::DurationExpr& d) const {
-  auto side = [this](const parser::ExprPtr& e) -> double {
-    const parser::Expr* x = Unparen(e.get());
+// Duration expressions (promql-duration-expr), in seconds (upstream durations.go).
+double EvalDurationIn(const QueryCtx* ctx_, const parser::DurationExpr& d) {
+  auto side = [ctx_](const parser::ExprPtr& e) -> double {
+    const parser::Expr* x = e.get();
     if (x == nullptr) return 0;
     if (x->kind() == ExprKind::kNumberLiteral) {
       return static_cast<const parser::NumberLiteral*>(x)->val;
     }
     if (x->kind() == ExprKind::kDuration) {
-      return EvalDuration(*static_cast<const parser::DurationExpr*>(x));
+      return EvalDurationIn(ctx_, *static_cast<const parser::DurationExpr*>(x));
     }
-    Fail("unsupported duration expression");
+    Fail("unexpected duration expression type", ErrorType::kBadData);
+  };
+  const double lhs = side(d.lhs), rhs = side(d.rhs);
+  auto pos_err = [&](std::string_view what) {
+    const parser::PositionRange r = d.Range();
+    Fail(fmt::format("{}:{}: {}", r.start, r.end, what), ErrorType::kBadData);
   };
   switch (d.op) {
+    case ItemType::kStep:
+      return ctx_->query_start == ctx_->query_end ? 0
+                                                  : static_cast<double>(ctx_->query_step) / 1000;
+    case ItemType::kRange:
+      return static_cast<double>(ctx_->query_end - ctx_->query_start) / 1000;
+    case ItemType::kMinOf:
+      return std::isnan(lhs) || std::isnan(rhs) ? std::numeric_limits<double>::quiet_NaN()
+                                                : std::min(lhs, rhs);
+    case ItemType::kMaxOf:
+      return std::isnan(lhs) || std::isnan(rhs) ? std::numeric_limits<double>::quiet_NaN()
+                                                : std::max(lhs, rhs);
     case ItemType::kAdd:
-      return d.lhs ? side(d.lhs) + side(d.rhs) : side(d.rhs);
+      return d.lhs ? lhs + rhs : rhs;
     case ItemType::kSub:
-      return d.lhs ? side(d.lhs) - side(d.rhs) : -side(d.rhs);
+      return d.lhs ? lhs - rhs : -rhs;
     case ItemType::kMul:
-      return side(d.lhs) * side(d.rhs);
-    case ItemType::kDiv: {
-      const double r = side(d.rhs);
-      if (r == 0) Fail("division by zero");
-      return side(d.lhs) / r;
-    }
-    case ItemType::kMod: {
-      const double r = side(d.rhs);
-      if (r == 0) Fail("modulo by zero");
-      return std::fmod(side(d.lhs), r);
-    }
+      return lhs * rhs;
+    case ItemType::kDiv:
+      if (rhs == 0) pos_err("division by zero");
+      return lhs / rhs;
+    case ItemType::kMod:
+      if (rhs == 0) pos_err("modulo by zero");
+      return std::fmod(lhs, rhs);
     case ItemType::kPow:
-      return std::pow(side(d.lhs), side(d.rhs));
+      return std::pow(lhs, rhs);
     default:
       break;
   }
-  const std::string_view op = parser::ItemTypeString(d.op);
-  if (op == "step") {
-    return ctx_->query_start == ctx_->query_end ? 0 : static_cast<double>(ctx_->query_step) / 1000;
+  Fail(fmt::format("unexpected duration expression operator \"{}\"", parser::ItemTypeString(d.op)),
+       ErrorType::kBadData);
+}
+
+// A duration expression as milliseconds, checked as upstream's calculateDuration.
+int64_t DurationExprMsIn(const QueryCtx* ctx, const parser::DurationExpr& d, bool allow_negative) {
+  const double v = EvalDurationIn(ctx, d);
+  const parser::PositionRange r = d.Range();
+  if (std::isnan(v) || std::isinf(v)) {
+    Fail(fmt::format("{}:{}: duration is NaN or infinite", r.start, r.end), ErrorType::kBadData);
   }
-  if (op == "range") return static_cast<double>(ctx_->query_end - ctx_->query_start) / 1000;
-  if (op == "max") return std::max(side(d.lhs), side(d.rhs));
-  if (op == "min") return std::min(side(d.lhs), side(d.rhs));
-  Fail("unsupported duration expression");
+  if (v <= 0 && !allow_negative) {
+    Fail(fmt::format("{}:{}: duration must be greater than 0", r.start, r.end),
+         ErrorType::kBadData);
+  }
+  if (v > 9223372036.854775807 || v < -9223372036.854775808) {
+    Fail(fmt::format("{}:{}: duration is out of range", r.start, r.end), ErrorType::kBadData);
+  }
+  return static_cast<int64_t>(v * 1000);
 }
 
 template <typename F>
@@ -489,8 +523,7 @@ EvalMatrix Evaluator::EvalVectorSelector(const parser::VectorSelector& vs) {
 EvalMatrix Evaluator::EvalMatrixSelector(const parser::MatrixSelector& ms) {
   const auto& vs = *static_cast<const parser::VectorSelector*>(ms.vector_selector.get());
   const int64_t range =
-      ms.range_expr ? static_cast<int64_t>(std::llround(EvalDuration(*ms.range_expr) * 1000))
-                    : DurationMs(ms.range_ns);
+      ms.range_expr ? DurationExprMs(*ms.range_expr, false) : DurationMs(ms.range_ns);
   const std::optional<int64_t> at = AtMs(vs.mods);
   const int64_t maxt = (at ? *at : start_) - OffsetMs(vs.mods);
   const int64_t mint = maxt - range;
@@ -532,10 +565,9 @@ int64_t SubqueryStep(const QueryCtx& ctx, const parser::SubqueryExpr& sq) {
 
 EvalMatrix Evaluator::EvalSubquery(const parser::SubqueryExpr& sq) {
   int64_t step = SubqueryStep(*ctx_, sq);
-  if (step < 0) step = static_cast<int64_t>(std::llround(EvalDuration(*sq.step_expr) * 1000));
+  if (step < 0) step = DurationExprMs(*sq.step_expr, false);
   const int64_t range =
-      sq.range_expr ? static_cast<int64_t>(std::llround(EvalDuration(*sq.range_expr) * 1000))
-                    : DurationMs(sq.range_ns);
+      sq.range_expr ? DurationExprMs(*sq.range_expr, false) : DurationMs(sq.range_ns);
   if (step <= 0) Fail("zero or negative subquery step", ErrorType::kBadData);
   Evaluator child = SubqueryEvaluator(ctx_, *this, OffsetMs(sq.mods), AtMs(sq.mods), range, step);
   return child.Eval(sq.expr.get());
@@ -734,15 +766,12 @@ EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg
     if (vs->anchored || vs->smoothed) {
       Fail("the anchored and smoothed modifiers are not supported yet", ErrorType::kBadData);
     }
-    range = ms.range_expr ? static_cast<int64_t>(std::llround(EvalDuration(*ms.range_expr) * 1000))
-                          : DurationMs(ms.range_ns);
+    range = ms.range_expr ? DurationExprMs(*ms.range_expr, false) : DurationMs(ms.range_ns);
     offset = OffsetMs(vs->mods);
     at = AtMs(vs->mods);
   } else {
     sq = static_cast<const parser::SubqueryExpr*>(arg);
-    range = sq->range_expr
-                ? static_cast<int64_t>(std::llround(EvalDuration(*sq->range_expr) * 1000))
-                : DurationMs(sq->range_ns);
+    range = sq->range_expr ? DurationExprMs(*sq->range_expr, false) : DurationMs(sq->range_ns);
     offset = OffsetMs(sq->mods);
     at = AtMs(sq->mods);
   }
@@ -809,7 +838,7 @@ EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg
                   });
   } else {
     int64_t step = SubqueryStep(*ctx_, *sq);
-    if (step < 0) step = static_cast<int64_t>(std::llround(EvalDuration(*sq->step_expr) * 1000));
+    if (step < 0) step = DurationExprMs(*sq->step_expr, false);
     if (step <= 0) Fail("zero or negative subquery step", ErrorType::kBadData);
     Evaluator child = SubqueryEvaluator(ctx_, *this, offset, at, range, step);
     EvalMatrix inner = child.Eval(sq->expr.get());
@@ -969,9 +998,6 @@ EvalMatrix Evaluator::EvalAggregate(const parser::AggregateExpr& a) {
   std::vector<std::string> grouping = a.grouping;
   std::sort(grouping.begin(), grouping.end());
   if (a.op == ItemType::kCountValues) return EvalCountValues(a, std::move(grouping));
-  if (a.op == ItemType::kLimitRatio) {
-    Fail("limit_ratio is not supported yet", ErrorType::kBadData);
-  }
 
   std::vector<double> params;
   bool const_param = false;
@@ -1017,6 +1043,25 @@ EvalMatrix Evaluator::EvalAggregate(const parser::AggregateExpr& a) {
   }
   const size_t num_groups = group_index.size();
 
+  if (a.op == ItemType::kLimitRatio) {
+    if (params.empty() || (pmax == 0 && pmin == 0)) return {};
+    if (pnan) Fail("Ratio value is NaN");
+    const parser::PositionRange pr = a.param->Range();
+    if (pmax > 1.0) {
+      ctx_->annos->Warn(
+          fmt::format(
+              "PromQL warning: ratio value should be between -1 and 1, got {}, capping to 1",
+              util::FormatFloat(pmax, 'g', -1)),
+          pr);
+    }
+    if (pmin < -1.0) {
+      ctx_->annos->Warn(fmt::format("PromQL warning: ratio value should be between -1 and 1, got "
+                                    "{}, capping to -1",
+                                    util::FormatFloat(pmin, 'g', -1)),
+                        pr);
+    }
+    return EvalAggregateK(a, params, input, series_group, num_groups);
+  }
   if (k_op) {
     if (params.empty() || pmax < 1) return {};
     if (pnan) Fail("Parameter value is NaN");
@@ -1173,8 +1218,16 @@ EvalMatrix Evaluator::EvalAggregateK(const parser::AggregateExpr& a,
   for (int64_t ts = start_; ts <= end_; ts += interval_, ++step) {
     ctx_->CheckDeadline();
     for (Group& g : groups) g.seen = false;
+    const bool ratio_op = a.op == ItemType::kLimitRatio;
+    const double ratio = std::clamp(params[step], -1.0, 1.0);
     const int64_t k =
-        std::min(static_cast<int64_t>(params[step]), static_cast<int64_t>(input.size()));
+        ratio_op ? (params[step] == 0 ? 0 : 1)
+                 : std::min(static_cast<int64_t>(params[step]), static_cast<int64_t>(input.size()));
+    // limit_ratio keeps a series when its hash, mapped onto [0, 1], falls into the ratio.
+    auto sampled = [ratio](const model::Labels& l) {
+      const double offset = static_cast<double>(l.GoHash()) / 18446744073709551615.0;
+      return (ratio >= 0 && offset < ratio) || (ratio < 0 && offset >= 1.0 + ratio);
+    };
     Vector out;
     size_t remaining = num_groups;
     bool stop = false;
@@ -1190,6 +1243,17 @@ EvalMatrix Evaluator::EvalAggregateK(const parser::AggregateExpr& a,
       }
       Sample smp{s.metric, ts, f};
       Group& g = groups[series_group[si]];
+      if (ratio_op) {
+        if (!g.seen) {
+          g = Group{};
+          g.seen = true;
+        }
+        if (sampled(smp.metric)) {
+          g.heap.push_back(std::move(smp));
+          HeapUp(g.heap, g.heap.size() - 1, ByValueLess);
+        }
+        continue;
+      }
       if (!g.seen) {
         g = Group{};
         g.seen = true;
@@ -1233,7 +1297,7 @@ EvalMatrix Evaluator::EvalAggregateK(const parser::AggregateExpr& a,
     if (k >= 1) {
       for (Group& g : groups) {
         if (!g.seen) continue;
-        if (a.op != ItemType::kLimitk && g.heap.size() > 1) {
+        if (a.op != ItemType::kLimitk && !ratio_op && g.heap.size() > 1) {
           // sort.Sort(sort.Reverse(heap)): insertion sort for small inputs, hence stable.
           std::stable_sort(g.heap.begin(), g.heap.end(),
                            [&](const Sample& x, const Sample& y) { return less(y, x); });
@@ -1537,12 +1601,12 @@ std::optional<std::string> Unsupported(const parser::Expr* e) {
 }
 
 // The time range the statement reads (upstream FindMinMaxTime), for the querier.
-void MinMaxTime(const parser::Expr* e, const EngineOptions& opts, int64_t start, int64_t end,
-                int64_t sub_offset, int64_t sub_range, std::optional<int64_t> sub_at,
-                int64_t eval_range, int64_t& mint, int64_t& maxt) {
+void MinMaxTime(const QueryCtx* ctx, const parser::Expr* e, const EngineOptions& opts,
+                int64_t start, int64_t end, int64_t sub_offset, int64_t sub_range,
+                std::optional<int64_t> sub_at, int64_t eval_range, int64_t& mint, int64_t& maxt) {
   if (e == nullptr) return;
   auto recurse = [&](const parser::Expr* x) {
-    MinMaxTime(x, opts, start, end, sub_offset, sub_range, sub_at, 0, mint, maxt);
+    MinMaxTime(ctx, x, opts, start, end, sub_offset, sub_range, sub_at, 0, mint, maxt);
   };
   switch (e->kind()) {
     case ExprKind::kParen:
@@ -1564,23 +1628,26 @@ void MinMaxTime(const parser::Expr* e, const EngineOptions& opts, int64_t start,
       return;
     case ExprKind::kMatrixSelector: {
       const auto* ms = static_cast<const parser::MatrixSelector*>(e);
-      const int64_t r = ms->range_expr ? 366LL * 24 * 3600 * 1000 : DurationMs(ms->range_ns);
-      return MinMaxTime(ms->vector_selector.get(), opts, start, end, sub_offset, sub_range, sub_at,
-                        r, mint, maxt);
+      const int64_t r =
+          ms->range_expr ? DurationExprMsIn(ctx, *ms->range_expr, false) : DurationMs(ms->range_ns);
+      return MinMaxTime(ctx, ms->vector_selector.get(), opts, start, end, sub_offset, sub_range,
+                        sub_at, r, mint, maxt);
     }
     case ExprKind::kSubquery: {
       const auto* sq = static_cast<const parser::SubqueryExpr*>(e);
-      const int64_t off =
-          sq->mods.original_offset_expr ? 0 : DurationMs(sq->mods.original_offset_ns);
-      const int64_t r = sq->range_expr ? 366LL * 24 * 3600 * 1000 : DurationMs(sq->range_ns);
+      const int64_t off = sq->mods.original_offset_expr
+                              ? DurationExprMsIn(ctx, *sq->mods.original_offset_expr, true)
+                              : DurationMs(sq->mods.original_offset_ns);
+      const int64_t r =
+          sq->range_expr ? DurationExprMsIn(ctx, *sq->range_expr, false) : DurationMs(sq->range_ns);
       if (sq->mods.HasAt()) {
         std::optional<int64_t> at = sq->mods.timestamp_ms;
         if (sq->mods.start_or_end == ItemType::kStart) at = start;
         if (sq->mods.start_or_end == ItemType::kEnd) at = end;
-        return MinMaxTime(sq->expr.get(), opts, start, end, off, r, at, 0, mint, maxt);
+        return MinMaxTime(ctx, sq->expr.get(), opts, start, end, off, r, at, 0, mint, maxt);
       }
-      return MinMaxTime(sq->expr.get(), opts, start, end, sub_offset + off, sub_range + r, sub_at,
-                        0, mint, maxt);
+      return MinMaxTime(ctx, sq->expr.get(), opts, start, end, sub_offset + off, sub_range + r,
+                        sub_at, 0, mint, maxt);
     }
     case ExprKind::kVectorSelector: {
       const auto* vs = static_cast<const parser::VectorSelector*>(e);
@@ -1600,13 +1667,9 @@ void MinMaxTime(const parser::Expr* e, const EngineOptions& opts, int64_t start,
       } else {
         s -= eval_range - 1;
       }
-      // Offset expressions are bounded generously; plain offsets exactly.
-      const int64_t off =
-          vs->mods.original_offset_expr ? 0 : DurationMs(vs->mods.original_offset_ns);
-      if (vs->mods.original_offset_expr) {
-        s = kMinInt64 / 2;
-        en = kMaxInt64 / 2;
-      }
+      const int64_t off = vs->mods.original_offset_expr
+                              ? DurationExprMsIn(ctx, *vs->mods.original_offset_expr, true)
+                              : DurationMs(vs->mods.original_offset_ns);
       s -= off;
       en -= off;
       mint = std::min(mint, s);
@@ -1669,7 +1732,13 @@ Result Engine::Exec(storage::Queryable& q, std::string_view query, int64_t start
   if (opts_.timeout.count() > 0) ctx.deadline = t0 + opts_.timeout;
 
   int64_t mint = kMaxInt64, maxt = kMinInt64;
-  MinMaxTime(expr, opts_, start_ms, end_ms, 0, 0, std::nullopt, 0, mint, maxt);
+  try {
+    MinMaxTime(&ctx, expr, opts_, start_ms, end_ms, 0, 0, std::nullopt, 0, mint, maxt);
+  } catch (const EvalError& err) {
+    res.error_type = err.type;
+    res.error = err.msg;
+    return res;
+  }
   if (maxt == kMinInt64) mint = maxt = 0;
   util::Result<std::unique_ptr<storage::Querier>> querier = q.NewQuerier(mint, maxt);
   if (!querier.ok()) {
