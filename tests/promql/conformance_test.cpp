@@ -33,24 +33,18 @@ struct SkipRule {
 };
 constexpr SkipRule kSkipRules[] = {
     {SkipRule::kFile, "name_label_dropping", "delayed __name__ removal"},
-    {SkipRule::kFile, "limit", "limitk/limit_ratio (experimental)"},
     {SkipRule::kFile, "info", "info() (experimental)"},
     {SkipRule::kFile, "histograms", "native histograms with custom buckets"},
     {SkipRule::kFile, "native_histograms", "native histograms"},
-    {SkipRule::kFile, "duration_expression", "duration expressions (experimental)"},
     {SkipRule::kFile, "extended_vectors", "anchored/smoothed selectors (experimental)"},
-    {SkipRule::kFile, "fill-modifier", "binop fill modifiers (experimental)"},
     {SkipRule::kFile, "start_timestamps", "start timestamps"},
     {SkipRule::kFile, "type_and_unit", "__type__/__unit__ labels"},
     {SkipRule::kFeature, "native_histograms", "native histograms"},
     {SkipRule::kFeature, "nhcb_load", "load_with_nhcb"},
     {SkipRule::kFeature, "info_function", "info() (experimental)"},
-    {SkipRule::kFeature, "duration_expr", "duration expressions (experimental)"},
     {SkipRule::kFeature, "extended_range_selectors", "anchored/smoothed selectors"},
-    {SkipRule::kFeature, "fill_modifiers", "binop fill modifiers (experimental)"},
     {SkipRule::kFeature, "start_timestamps", "start timestamps"},
     {SkipRule::kFeature, "type_and_unit_labels", "__type__/__unit__ labels"},
-    {SkipRule::kFeature, "experimental_functions", "experimental functions"},
 };
 
 const std::string kDir = std::string(PROMKIT_SOURCE_DIR) + "/testdata/conformance/promql";
