@@ -2,8 +2,11 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <sstream>
+#include <string>
 
 #include <fmt/core.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 namespace promkit::util {
@@ -195,15 +198,143 @@ Status Convert(const YAML::Node& in, YamlNode& out, int depth, size_t& budget) {
   return Status::Ok();
 }
 
+// yaml-cpp 0.7 quirk (fixed upstream in later releases, not in Debian 12's 0.7.0). Where a
+// document's root node should start, its single-document parser handles every token that can
+// begin a node; for any other token it reports an empty node (null, or an empty scalar when the
+// node has a tag) and returns *without consuming the token*. In block context the scanner can
+// produce exactly one such token: a flow entry ',' outside any flow collection (an exhaustive
+// search of all 204,204 inputs of up to 4 characters over YAML's indicator characters, a letter,
+// a space and a newline found no other). YAML::LoadAll
+// then starts the next document at that same token, forever, allocating a node per round: the
+// hang the config_load fuzzer found ("!:*,a \x96 [a *a]\n#", or just ","). ParseYaml therefore
+// never iterates documents: go-yaml's Unmarshal reads only the first one, and so do we, with one
+// HandleNextDocument call, which always terminates. That alone would accept "," as an empty
+// document; go-yaml (libyaml) rejects a node that starts with a token no node can start with
+// unless the node has an anchor or a tag, so an empty root is checked by parsing on: when the
+// next document starts at the very mark of the empty root, the root consumed nothing.
+
+// Records where a document starts, then stops the parser.
+class DocumentStartProbe : public YAML::EventHandler {
+ public:
+  struct Stop {};
+  bool started = false;
+  YAML::Mark mark;
+
+  void OnDocumentStart(const YAML::Mark& m) override {
+    started = true;
+    mark = m;
+    throw Stop{};
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Ignores every event (parses the first document again to reach the second).
+class DiscardEvents : public DocumentStartProbe {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+};
+
+// True when the first document's root is an empty node at `root` that left its token unread.
+bool RootLeftTokenUnread(const std::string& text, const YAML::Mark& root) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DiscardEvents discard;
+  DocumentStartProbe probe;
+  try {
+    if (!parser.HandleNextDocument(discard)) return false;
+    parser.HandleNextDocument(probe);
+  } catch (const DocumentStartProbe::Stop&) {
+  } catch (const YAML::Exception&) {
+    // A syntax error before the next document starts: the root token was consumed.
+  }
+  return probe.started && probe.mark.pos == root.pos;
+}
+
+// go-yaml's reader (a port of libyaml's) decodes the whole input before the scanner sees it
+// and rejects what is not well-formed UTF-8 or not a printable YAML character; yaml-cpp lets
+// such bytes through. Reader errors carry no line in go-yaml's messages. (libyaml decodes in
+// 512-byte chunks as the parser advances, so when a file holds both a syntax error and a bad
+// byte far after it, go-yaml names the syntax error; we name the byte.) Inputs that start with
+// a UTF-16 byte order mark are left to yaml-cpp, which decodes them.
+Status CheckYamlCharacters(std::string_view s) {
+  if (s.size() >= 2 && ((s[0] == '\xff' && s[1] == '\xfe') || (s[0] == '\xfe' && s[1] == '\xff'))) {
+    return Status::Ok();
+  }
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto octet = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char o = octet(i);
+    size_t width = (o & 0x80) == 0x00   ? 1
+                   : (o & 0xE0) == 0xC0 ? 2
+                   : (o & 0xF0) == 0xE0 ? 3
+                   : (o & 0xF8) == 0xF0 ? 4
+                                        : 0;
+    if (width == 0) return Status::InvalidArgument("yaml: invalid leading UTF-8 octet");
+    if (i + width > s.size()) {
+      return Status::InvalidArgument("yaml: incomplete UTF-8 octet sequence");
+    }
+    char32_t value = width == 1   ? o
+                     : width == 2 ? (o & 0x1F)
+                     : width == 3 ? (o & 0x0F)
+                                  : (o & 0x07);
+    for (size_t k = 1; k < width; ++k) {
+      if ((octet(i + k) & 0xC0) != 0x80) {
+        return Status::InvalidArgument("yaml: invalid trailing UTF-8 octet");
+      }
+      value = (value << 6) | (octet(i + k) & 0x3F);
+    }
+    if (!(width == 1 || (width == 2 && value >= 0x80) || (width == 3 && value >= 0x800) ||
+          (width == 4 && value >= 0x10000))) {
+      return Status::InvalidArgument("yaml: invalid length of a UTF-8 sequence");
+    }
+    if ((value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) {
+      return Status::InvalidArgument("yaml: invalid Unicode character");
+    }
+    const bool printable =
+        value == 0x09 || value == 0x0A || value == 0x0D || (value >= 0x20 && value <= 0x7E) ||
+        value == 0x85 || (value >= 0xA0 && value <= 0xD7FF) ||
+        (value >= 0xE000 && value <= 0xFFFD) || (value >= 0x10000 && value <= 0x10FFFF);
+    if (!printable) return Status::InvalidArgument("yaml: control characters are not allowed");
+    i += width;
+  }
+  return Status::Ok();
+}
+
+// go-yaml's position prefix for parser errors: the 0-based line of the problem, omitted on the
+// first line (a quirk of how go-yaml formats libyaml's marks).
+std::string GoYamlParserError(const YAML::Mark& mark, std::string_view what) {
+  if (mark.line == 0) return fmt::format("yaml: {}", what);
+  return fmt::format("yaml: line {}: {}", mark.line, what);
+}
+
 }  // namespace
 
 Result<YamlNode> ParseYaml(std::string_view text) {
+  PROMKIT_RETURN_IF_ERROR(CheckYamlCharacters(text));
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    const std::string input(text);
+    // YAML::Load handles the first document only (one HandleNextDocument call), never LoadAll.
+    const YAML::Node doc = YAML::Load(input);
     YamlNode root;
-    if (docs.empty()) return root;
+    if (!doc.IsDefined()) return root;
+    const bool empty_root =
+        doc.IsNull() || (doc.IsScalar() && doc.Scalar().empty() && doc.Tag() != "!");
+    if (empty_root && RootLeftTokenUnread(input, doc.Mark())) {
+      return Status::InvalidArgument(
+          GoYamlParserError(doc.Mark(), "did not find expected node content"));
+    }
     size_t budget = kMaxNodes;
-    PROMKIT_RETURN_IF_ERROR(Convert(docs[0], root, 0, budget));
+    PROMKIT_RETURN_IF_ERROR(Convert(doc, root, 0, budget));
     return root;
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(fmt::format("yaml: line {}: {}", e.mark.line + 1, e.msg));
