@@ -251,6 +251,8 @@ class Evaluator {
   EvalMatrix EvalLabelJoin(const parser::Call& c);
   EvalMatrix EvalAggregate(const parser::AggregateExpr& a);
   EvalMatrix EvalCountValues(const parser::AggregateExpr& a, std::vector<std::string> grouping);
+  EvalMatrix AggregateSeriesMajor(const parser::AggregateExpr& a, const EvalMatrix& input,
+                                  const std::vector<size_t>& series_group, EvalMatrix result);
   EvalMatrix EvalAggregateK(const parser::AggregateExpr& a, const std::vector<double>& params,
                             const EvalMatrix& input, const std::vector<size_t>& groups,
                             size_t num_groups);
@@ -784,8 +786,18 @@ EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg
   rc.annos = ctx_->annos;
 
   EvalMatrix out;
+  // For rate() and increase(): resets[i] counts the counter resets among the first i points,
+  // so a window without any skips the reset scan.
+  std::vector<uint32_t> resets;
   auto process = [&](const model::Labels& labels, std::span<const FPoint> pts) {
     EvalSeries s;
+    s.floats.reserve(steps);
+    if (counter_check) {
+      resets.assign(pts.size() + 1, 0);
+      for (size_t i = 1; i < pts.size(); ++i) {
+        resets[i + 1] = resets[i] + (pts[i].f < pts[i - 1].f ? 1 : 0);
+      }
+    }
     rc.metric = &labels;
     size_t lo = 0, hi = 0;
     size_t step = 0;
@@ -798,6 +810,7 @@ EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg
       if (hi == lo) continue;
       for (size_t k = 0; k < scalar_vals.size(); ++k) scalars[k] = scalar_vals[k][step];
       rc.ts = ts;
+      rc.window_has_resets = resets.empty() || resets[hi] - resets[lo + 1] > 0;
       rc.range_start = mint;
       rc.range_end = ref;
       rc.scalars = scalars;
@@ -1085,6 +1098,10 @@ EvalMatrix Evaluator::EvalAggregate(const parser::AggregateExpr& a) {
     if (pmin < 0) warn(pmin);
   }
 
+  const size_t steps = NumSteps();
+  if (a.op != ItemType::kQuantile && num_groups * steps <= (size_t{1} << 22)) {
+    return AggregateSeriesMajor(a, input, series_group, std::move(result));
+  }
   std::vector<Group> groups(num_groups);
   std::vector<size_t> cursors(input.size(), 0);
   size_t step = 0;
@@ -1202,6 +1219,121 @@ EvalMatrix Evaluator::EvalAggregate(const parser::AggregateExpr& a) {
   }
   EvalMatrix out;
   for (EvalSeries& s : result) {
+    if (!s.floats.empty()) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// The accumulator of one group at one step.
+struct Acc {
+  double value = 0, mean = 0, kahan = 0, count = 0;
+  bool seen = false, incremental_mean = false;
+};
+
+// sum, avg, count, min, max, group, stddev and stdvar, one input series at a time: each
+// series' points are visited in order and folded into their group's accumulator of that step.
+// Series are visited in input order, so each (group, step) sees its samples in the order the
+// step-by-step evaluation would, and the floating-point results are identical.
+EvalMatrix Evaluator::AggregateSeriesMajor(const parser::AggregateExpr& a, const EvalMatrix& input,
+                                           const std::vector<size_t>& series_group,
+                                           EvalMatrix result) {
+  const size_t steps = NumSteps();
+  std::vector<Acc> accs(result.size() * steps);
+  const ItemType op = a.op;
+  for (size_t si = 0; si < input.size(); ++si) {
+    ctx_->CheckDeadline();
+    Acc* row = &accs[series_group[si] * steps];
+    for (const FPoint& p : input[si].floats) {
+      Acc& g = row[static_cast<size_t>((p.t - start_) / interval_)];
+      const double f = p.f;
+      if (!g.seen) {
+        g.seen = true;
+        g.value = f;
+        g.mean = f;
+        g.count = 1;
+        if (op == ItemType::kStdvar || op == ItemType::kStddev) {
+          g.value = (std::isnan(f) || std::isinf(f)) ? std::numeric_limits<double>::quiet_NaN() : 0;
+        } else if (op == ItemType::kGroup) {
+          g.value = 1;
+        }
+        continue;
+      }
+      switch (op) {
+        case ItemType::kSum:
+          internal::KahanInc(f, g.value, g.kahan);
+          break;
+        case ItemType::kAvg: {
+          g.count++;
+          if (!g.incremental_mean) {
+            double nv = g.value, nc = g.kahan;
+            internal::KahanInc(f, nv, nc);
+            if (!std::isinf(nv)) {
+              g.value = nv;
+              g.kahan = nc;
+              break;
+            }
+            g.incremental_mean = true;
+            g.mean = g.value / (g.count - 1);
+            g.kahan /= g.count - 1;
+          }
+          const double q = (g.count - 1) / g.count;
+          double m = q * g.mean, kc = q * g.kahan;
+          internal::KahanInc(f / g.count, m, kc);
+          g.mean = m;
+          g.kahan = kc;
+          break;
+        }
+        case ItemType::kMax:
+          if (g.value < f || std::isnan(g.value)) g.value = f;
+          break;
+        case ItemType::kMin:
+          if (g.value > f || std::isnan(g.value)) g.value = f;
+          break;
+        case ItemType::kCount:
+          g.count++;
+          break;
+        case ItemType::kStdvar:
+        case ItemType::kStddev: {
+          g.count++;
+          const double delta = f - g.mean;
+          g.mean += delta / g.count;
+          g.value += delta * (f - g.mean);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+  EvalMatrix out;
+  for (size_t gi = 0; gi < result.size(); ++gi) {
+    EvalSeries& s = result[gi];
+    const Acc* row = &accs[gi * steps];
+    for (size_t step = 0; step < steps; ++step) {
+      const Acc& g = row[step];
+      if (!g.seen) continue;
+      double v = g.value;
+      switch (op) {
+        case ItemType::kAvg:
+          v = g.incremental_mean ? g.mean + g.kahan : g.value / g.count + g.kahan / g.count;
+          break;
+        case ItemType::kCount:
+          v = g.count;
+          break;
+        case ItemType::kStdvar:
+          v = g.value / g.count;
+          break;
+        case ItemType::kStddev:
+          v = std::sqrt(g.value / g.count);
+          break;
+        case ItemType::kSum:
+          v = g.value + g.kahan;
+          break;
+        default:
+          break;
+      }
+      s.floats.push_back({start_ + static_cast<int64_t>(step) * interval_, v});
+    }
     if (!s.floats.empty()) out.push_back(std::move(s));
   }
   return out;

@@ -32,7 +32,7 @@ std::optional<double> ExtrapolatedRate(std::span<const FPoint> s, const RangeCal
                                        bool is_counter, bool is_rate) {
   if (s.size() < 2) return std::nullopt;
   double result = s.back().f - s.front().f;
-  if (is_counter) {
+  if (is_counter && c.window_has_resets) {
     for (size_t i = 1; i < s.size(); ++i) {
       if (s[i].f < s[i - 1].f) result += s[i - 1].f;
     }

@@ -71,7 +71,8 @@ struct RangeCall {
   int64_t range_start = 0;  // window (range_start, range_end], offset and @ applied
   int64_t range_end = 0;
   int64_t range_ms = 0;
-  std::span<const double> scalars;        // the call's other (scalar) arguments at this step
+  std::span<const double> scalars;  // the call's other (scalar) arguments at this step
+  bool window_has_resets = true;    // false when no point in the window is below its predecessor
   const model::Labels* metric = nullptr;  // the input series
   Annotations* annos = nullptr;
 };
