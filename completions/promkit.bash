@@ -7,8 +7,9 @@ _promkit_tree_promkit() {
   case "$1" in
     '') _pk_cmds='help check scrape tsdb promql'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'check') _pk_cmds='config metrics'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
+    'check') _pk_cmds='config web-config metrics'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
     'check config') _pk_cmds=''; _pk_flags='--help -h --version --syntax-only --lint --lint-fatal --agent'; _pk_vflags='--lint' ;;
+    'check web-config') _pk_cmds=''; _pk_flags='--help -h --version'; _pk_vflags='' ;;
     'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --extended --lint'; _pk_vflags='--lint' ;;
     'scrape') _pk_cmds=''; _pk_flags='--help -h --version --timeout --ca-file --cert-file --key-file --insecure-skip-verify --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol --honor-labels --exposed-only --lint'; _pk_vflags='--timeout --ca-file --cert-file --key-file --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol' ;;
     'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
@@ -35,8 +36,9 @@ _promkit_tree_promtool() {
   case "$1" in
     '') _pk_cmds='help check tsdb promql'; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
-    'check') _pk_cmds='config metrics'; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
+    'check') _pk_cmds='config web-config metrics'; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
     'check config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --syntax-only --lint --lint-fatal --agent'; _pk_vflags='--lint' ;;
+    'check web-config') _pk_cmds=''; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
     'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --experimental --extended --lint'; _pk_vflags='--lint' ;;
     'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
     'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --experimental --human-readable -r'; _pk_vflags='' ;;

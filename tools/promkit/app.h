@@ -39,6 +39,8 @@ void BuildApp(CLI::App& app, Mode mode, int* exit_code);
 
 // Family registrations (one per file in tools/promkit/).
 void RegisterCheck(CLI::App& root, Mode mode, int* exit_code);
+// `check web-config` (check_web.cpp), registered by RegisterCheck under `check`.
+void RegisterCheckWebConfig(CLI::App& check, Mode mode, int* exit_code);
 void RegisterScrape(CLI::App& root, Mode mode, int* exit_code);
 void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code);
 void RegisterDocs(CLI::App& root, Mode mode, int* exit_code);

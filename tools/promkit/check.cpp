@@ -388,6 +388,7 @@ void RegisterCheck(CLI::App& root, Mode mode, int* exit_code) {
   CLI::App* check = root.add_subcommand("check", "Check the resources for validity.");
   check->require_subcommand(1);
   RegisterCheckConfig(*check, mode, exit_code);
+  RegisterCheckWebConfig(*check, mode, exit_code);
   RegisterCheckMetrics(*check, mode, exit_code);
 }
 
