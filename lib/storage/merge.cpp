@@ -1,6 +1,7 @@
 #include "storage/merge.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -28,6 +29,14 @@ class ChainIterator final : public SampleIterator {
       : its_(std::move(its)), types_(its_.size(), ValueType::kNone) {}
 
   ValueType Next() override {
+    if (started_ && cur_ != kNoCurrent && its_[cur_]->AtT() < bound_) {
+      // No other input holds the current timestamp: advance only the current one, and keep it
+      // while it stays ahead of every other input (the common case of blocks that do not
+      // overlap).
+      types_[cur_] = its_[cur_]->Next();
+      if (types_[cur_] != ValueType::kNone && its_[cur_]->AtT() < bound_) return types_[cur_];
+      return Pick();
+    }
     if (!started_) {
       started_ = true;
       for (size_t i = 0; i < its_.size(); ++i) types_[i] = its_[i]->Next();
@@ -70,12 +79,19 @@ class ChainIterator final : public SampleIterator {
       if (types_[i] == ValueType::kNone) continue;
       if (cur_ == kNoCurrent || its_[i]->AtT() < its_[cur_]->AtT()) cur_ = i;
     }
+    // The earliest timestamp of the other inputs: the current one may advance alone below it.
+    bound_ = std::numeric_limits<int64_t>::max();
+    for (size_t i = 0; i < its_.size(); ++i) {
+      if (i == cur_ || types_[i] == ValueType::kNone) continue;
+      bound_ = std::min(bound_, its_[i]->AtT());
+    }
     return cur_ == kNoCurrent ? ValueType::kNone : types_[cur_];
   }
 
   std::vector<std::unique_ptr<SampleIterator>> its_;
   std::vector<ValueType> types_;
   size_t cur_ = kNoCurrent;
+  int64_t bound_ = std::numeric_limits<int64_t>::max();
   bool started_ = false;
   util::Status err_;
 };

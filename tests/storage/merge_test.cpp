@@ -85,6 +85,22 @@ TEST(Merge, UnionOfSeriesAndSamplesFirstSetWinsTies) {
   EXPECT_TRUE(ss->Err().ok());
 }
 
+// Runs of samples from one input (as non-overlapping blocks give) interleaved with ties and
+// overlaps: every timestamp once, the earliest input winning ties.
+TEST(Merge, RunsTiesAndOverlapsAcrossThreeInputs) {
+  model::Labels a = model::Labels::FromStrings({"x", "1"});
+  std::vector<std::unique_ptr<SeriesSet>> sets;
+  sets.push_back(std::make_unique<ListSet>(
+      std::vector<ListSeries>{{a, {{1, 1}, {2, 2}, {3, 3}, {9, 9}, {12, 12}}}}));
+  sets.push_back(
+      std::make_unique<ListSet>(std::vector<ListSeries>{{a, {{3, 30}, {4, 40}, {5, 50}}}}));
+  sets.push_back(std::make_unique<ListSet>(
+      std::vector<ListSeries>{{a, {{6, 60}, {7, 70}, {9, 90}, {10, 100}, {11, 110}}}}));
+  auto ss = MergeSeriesSets(std::move(sets));
+  EXPECT_EQ(Drain(*ss), (std::vector<std::string>{
+                            "{x=\"1\"} 1=1 2=2 3=3 4=40 5=50 6=60 7=70 9=9 10=100 11=110 12=12"}));
+}
+
 TEST(Merge, SeekAcrossInputs) {
   model::Labels a = model::Labels::FromStrings({"x", "1"});
   std::vector<std::unique_ptr<SeriesSet>> sets;
