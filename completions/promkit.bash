@@ -5,18 +5,19 @@
 # for the command path "$1".
 _promkit_tree_promkit() {
   case "$1" in
-    '') _pk_cmds='help check scrape tsdb promql'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'help') _pk_cmds=''; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'check') _pk_cmds='config web-config metrics'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'check config') _pk_cmds=''; _pk_flags='--help -h --version --syntax-only --lint --lint-fatal --agent'; _pk_vflags='--lint' ;;
-    'check web-config') _pk_cmds=''; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --extended --lint'; _pk_vflags='--lint' ;;
-    'scrape') _pk_cmds=''; _pk_flags='--help -h --version --timeout --ca-file --cert-file --key-file --insecure-skip-verify --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol --honor-labels --exposed-only --lint'; _pk_vflags='--timeout --ca-file --cert-file --key-file --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol' ;;
-    'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --human-readable -r'; _pk_vflags='' ;;
-    'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --min-time --max-time --match --format'; _pk_vflags='--min-time --max-time --match --format' ;;
-    'promql') _pk_cmds='format'; _pk_flags='--help -h --version'; _pk_vflags='' ;;
-    'promql format') _pk_cmds=''; _pk_flags='--help -h --version'; _pk_vflags='' ;;
+    '') _pk_cmds='help check scrape tsdb promql'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'help') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check') _pk_cmds='config web-config rules metrics'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check config') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --syntax-only --lint --lint-fatal --ignore-unknown-fields --agent'; _pk_vflags='--enable-feature --lint' ;;
+    'check web-config') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --lint --lint-fatal --ignore-unknown-fields'; _pk_vflags='--enable-feature --lint' ;;
+    'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --extended --lint'; _pk_vflags='--enable-feature --lint' ;;
+    'scrape') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --timeout --ca-file --cert-file --key-file --insecure-skip-verify --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol --honor-labels --exposed-only --lint'; _pk_vflags='--enable-feature --timeout --ca-file --cert-file --key-file --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol' ;;
+    'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r'; _pk_vflags='--enable-feature' ;;
+    'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --min-time --max-time --match --format'; _pk_vflags='--enable-feature --min-time --max-time --match --format' ;;
+    'promql') _pk_cmds='format'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'promql format') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     *) _pk_cmds=''; _pk_flags=''; _pk_vflags='' ;;
   esac
 }
@@ -34,17 +35,18 @@ _promkit_values_promkit() {
 # for the command path "$1".
 _promkit_tree_promtool() {
   case "$1" in
-    '') _pk_cmds='help check tsdb promql'; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
-    'help') _pk_cmds=''; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
-    'check') _pk_cmds='config web-config metrics'; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
-    'check config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --syntax-only --lint --lint-fatal --agent'; _pk_vflags='--lint' ;;
-    'check web-config') _pk_cmds=''; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
-    'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --experimental --extended --lint'; _pk_vflags='--lint' ;;
-    'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
-    'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --experimental --human-readable -r'; _pk_vflags='' ;;
-    'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --experimental --min-time --max-time --match --format'; _pk_vflags='--min-time --max-time --match --format' ;;
-    'promql') _pk_cmds='format'; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
-    'promql format') _pk_cmds=''; _pk_flags='--help -h --version --experimental'; _pk_vflags='' ;;
+    '') _pk_cmds='help check tsdb promql'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'help') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check') _pk_cmds='config web-config rules metrics'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --syntax-only --lint --lint-fatal --ignore-unknown-fields --agent'; _pk_vflags='--enable-feature --lint' ;;
+    'check web-config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check rules') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --lint --lint-fatal --ignore-unknown-fields'; _pk_vflags='--enable-feature --lint' ;;
+    'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --extended --lint'; _pk_vflags='--enable-feature --lint' ;;
+    'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --human-readable -r'; _pk_vflags='--enable-feature' ;;
+    'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --min-time --max-time --match --format'; _pk_vflags='--enable-feature --min-time --max-time --match --format' ;;
+    'promql') _pk_cmds='format'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'promql format') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     *) _pk_cmds=''; _pk_flags=''; _pk_vflags='' ;;
   esac
 }

@@ -141,7 +141,9 @@ FlagDoc DescribeFlag(CLI::Option& opt) {
   f.default_value = opt.get_default_str();
   f.allowed = AllowedValues(opt);
   if (!f.boolean) {
-    if (!opt.get_option_text().empty()) {
+    if (opt.get_option_text() == kEmptyPlaceholder) {
+      f.placeholder.clear();
+    } else if (!opt.get_option_text().empty()) {
       f.placeholder = opt.get_option_text();
     } else if (!f.default_value.empty()) {
       bool text = opt.get_type_name().rfind("TEXT", 0) == 0;
@@ -687,6 +689,7 @@ void BuildApp(CLI::App& app, Mode mode, int* exit_code) {
   RegisterTsdb(app, mode, exit_code);
   RegisterPromql(app, mode, exit_code);
   RegisterDocs(app, mode, exit_code);
+  RegisterEnableFeature(app, mode);
 
   // Families may have created subcommands before fallthrough was set on them; make it uniform.
   std::function<void(CLI::App&)> fall = [&fall](CLI::App& a) {

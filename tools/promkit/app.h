@@ -7,11 +7,15 @@
 // Conventions the help, man pages and completions read from the CLI11 tree (docs.cpp):
 //   - a subcommand or option in group "" is hidden (absent from help, docs and completions);
 //   - a fixed value set is a CLI::IsMember validator on the option (listed as allowed values);
-//   - option_text("NAME") on an option sets the value placeholder shown in help.
+//   - option_text("NAME") on an option sets the value placeholder shown in help;
+//     option_text(kEmptyPlaceholder) shows none ("--enable-feature= ...", kingpin's form for a
+//     repeatable flag whose default is empty).
 
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "promql/parser/parser.h"
 
 namespace CLI {
 class App;
@@ -22,6 +26,8 @@ namespace promkit::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitLint = 3;
+
+inline constexpr std::string_view kEmptyPlaceholder = "\x01";
 
 // Which command tree the binary answers, chosen by the name it was invoked as.
 enum class Mode {
@@ -45,6 +51,13 @@ void RegisterScrape(CLI::App& root, Mode mode, int* exit_code);
 void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code);
 void RegisterDocs(CLI::App& root, Mode mode, int* exit_code);
 void RegisterPromql(CLI::App& root, Mode mode, int* exit_code);
+// promtool's global --enable-feature (features.cpp). Registered after the families, so help
+// lists it after their root flags, as kingpin does; unknown names print promtool's warning
+// before the command runs.
+void RegisterEnableFeature(CLI::App& root, Mode mode);
+// The PromQL parser options promtool's commands parse with, --enable-feature applied. Valid
+// once the command line is parsed.
+promql::parser::Options PromtoolParserOptions();
 
 // Parses argv and runs the selected command; returns the process exit code.
 int Run(int argc, char** argv);

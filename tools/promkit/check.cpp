@@ -17,6 +17,7 @@
 #include <glob.h>
 
 #include "app.h"
+#include "check_rules.h"
 #include "config/config.h"
 #include "textparse/families.h"
 #include "textparse/promlint.h"
@@ -209,6 +210,7 @@ struct CheckConfigFlags {
   bool syntax_only = false;
   std::string lint = "duplicate-rules";
   bool lint_fatal = false;
+  bool ignore_unknown_fields = false;
   bool agent = false;
 };
 
@@ -322,14 +324,25 @@ util::Result<std::pair<std::vector<std::string>, std::vector<config::ScrapeConfi
   return std::make_pair(std::move(rule_files), std::move(scrape_configs));
 }
 
-int RunCheckConfig(const CheckConfigFlags& flags) {
+int RunCheckConfig(const CheckConfigFlags& flags, Mode mode) {
+  // promtool's newConfigLintConfig: the scrape-interval lint here, the rest for the rule files.
   int64_t lookback = 0;
   bool lint_none = false;
+  std::string rules_options;
   for (std::string_view opt : util::SplitString(flags.lint, ",")) {
     if (opt == kLintAll || opt == "too-long-scrape-interval") lookback = kDefaultLookbackDeltaMs;
     if (opt == kLintNone) lint_none = true;
+    if (opt != kLintNone && opt != "too-long-scrape-interval") {
+      if (!rules_options.empty()) rules_options += ',';
+      rules_options += opt;
+    }
   }
-  if (lint_none) lookback = 0;
+  if (lint_none) {
+    lookback = 0;
+    rules_options.clear();
+  }
+  const RulesLint rules_lint =
+      ParseRulesLint(rules_options, flags.lint_fatal, flags.ignore_unknown_fields);
   bool failed = false;
   bool has_errors = false;
   for (const std::string& f : flags.files) {
@@ -356,6 +369,9 @@ int RunCheckConfig(const CheckConfigFlags& flags) {
           break;
         }
       }
+      RulesCheckOutcome rules = CheckRuleFiles(result->first, rules_lint, mode);
+      failed = failed || rules.failed;
+      has_errors = has_errors || rules.has_errors;
     }
   }
   if (failed && has_errors) return kExitFailure;
@@ -378,8 +394,13 @@ void RegisterCheckConfig(CLI::App& check, Mode mode, int* exit_code) {
          "--lint=none to disable linting")
       ->default_str("duplicate-rules");
   cmd->add_flag("--lint-fatal", flags->lint_fatal, "Make lint errors exit with exit code 3.");
+  cmd->add_flag("--ignore-unknown-fields", flags->ignore_unknown_fields,
+                "Ignore unknown fields in the rule groups read by the config files. This is "
+                "useful when you want to extend rule files with custom metadata. Ensure that "
+                "those fields are removed before loading them into the Prometheus server as it "
+                "performs strict checks by default.");
   cmd->add_flag("--agent", flags->agent, "Check config file for Prometheus in Agent mode.");
-  cmd->callback([flags, exit_code] { *exit_code = RunCheckConfig(*flags); });
+  cmd->callback([flags, mode, exit_code] { *exit_code = RunCheckConfig(*flags, mode); });
 }
 
 }  // namespace
@@ -389,6 +410,7 @@ void RegisterCheck(CLI::App& root, Mode mode, int* exit_code) {
   check->require_subcommand(1);
   RegisterCheckConfig(*check, mode, exit_code);
   RegisterCheckWebConfig(*check, mode, exit_code);
+  RegisterCheckRules(*check, mode, exit_code);
   RegisterCheckMetrics(*check, mode, exit_code);
 }
 
