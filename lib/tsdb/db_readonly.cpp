@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <limits>
 #include <map>
 #include <system_error>
 
@@ -44,6 +45,7 @@ util::Result<std::unique_ptr<DbReadOnly>> DbReadOnly::Open(const std::string& di
   std::sort(names.begin(), names.end());
 
   auto db = std::make_unique<DbReadOnly>();
+  db->dir_ = dir;
   std::map<std::string, util::Status> corrupted;
   for (const std::string& name : names) {
     std::string bdir = dir + "/" + name;
@@ -75,10 +77,42 @@ util::Result<std::unique_ptr<DbReadOnly>> DbReadOnly::Open(const std::string& di
   return db;
 }
 
-std::unique_ptr<storage::Querier> DbReadOnly::NewQuerier(int64_t mint, int64_t maxt) const {
+int64_t DbReadOnly::MaxBlockTime() const {
+  // Blocks are sorted by min time; upstream takes the last one's max time, and so do we.
+  return blocks_.empty() ? std::numeric_limits<int64_t>::min() : blocks_.back()->meta().max_time;
+}
+
+std::vector<std::string> DbReadOnly::warnings() const {
+  std::vector<std::string> out = warnings_;
+  std::lock_guard<std::mutex> lock(head_mu_);
+  if (head_loaded_ && head_.ok()) {
+    const std::vector<std::string>& w = (*head_)->warnings();
+    out.insert(out.end(), w.begin(), w.end());
+  }
+  return out;
+}
+
+util::Result<std::shared_ptr<const head::Head>> DbReadOnly::Head() {
+  std::lock_guard<std::mutex> lock(head_mu_);
+  if (!head_loaded_) {
+    head::Head::Options opts;
+    opts.min_valid_time = MaxBlockTime();
+    util::Result<std::shared_ptr<const head::Head>> h = head::Head::OpenReadOnly(dir_, opts);
+    head_ = h.ok() ? std::move(h)
+                   : util::Result<std::shared_ptr<const head::Head>>(h.status().Wrap("read WAL"));
+    head_loaded_ = true;
+  }
+  return head_;
+}
+
+util::Result<std::unique_ptr<storage::Querier>> DbReadOnly::NewQuerier(int64_t mint, int64_t maxt) {
   std::vector<std::unique_ptr<storage::Querier>> qs;
   for (const auto& b : blocks_) {
     if (b->OverlapsClosedInterval(mint, maxt)) qs.push_back(b->NewQuerier(mint, maxt));
+  }
+  if (MaxBlockTime() <= maxt) {
+    PROMKIT_ASSIGN_OR_RETURN(std::shared_ptr<const head::Head> h, Head());
+    if (maxt >= h->MinTime()) qs.push_back(h->NewQuerier(mint, maxt));
   }
   return storage::MergeQueriers(std::move(qs));
 }

@@ -17,11 +17,14 @@ namespace {
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 
-std::vector<std::string> Query(const DbReadOnly& db, std::string_view selector, int64_t mint,
+std::vector<std::string> Query(DbReadOnly& db, std::string_view selector, int64_t mint,
                                int64_t maxt) {
   auto ms = ParseSelectorStopgap(selector);
   EXPECT_TRUE(ms.ok()) << ms.status().ToString();
-  auto q = db.NewQuerier(mint, maxt);
+  auto qr = db.NewQuerier(mint, maxt);
+  EXPECT_TRUE(qr.ok()) << qr.status().ToString();
+  if (!qr.ok()) return {};
+  auto q = std::move(*qr);
   auto ss = q->Select(true, nullptr, *ms);
   util::Status err;
   std::vector<std::string> lines = testing::DumpLines(*ss, &err);

@@ -28,8 +28,8 @@ constexpr std::string_view kDefaultDbPath = "data/";
 constexpr std::string_view kDefaultMatch = "{__name__=~'(?s:.*)'}";
 constexpr std::string_view kDbPathHelp = "Database path (default is data/).";
 
-void PrintWarnings(const tsdb::DbReadOnly& db, Mode mode) {
-  for (const std::string& w : db.warnings()) {
+void PrintWarnings(const std::vector<std::string>& warnings, Mode mode) {
+  for (const std::string& w : warnings) {
     std::fprintf(stderr, "%s: warning: %s\n", std::string(ProgramName(mode)).c_str(), w.c_str());
   }
 }
@@ -90,7 +90,7 @@ struct ListFlags {
 int RunList(const ListFlags& f, Mode mode) {
   util::Result<std::unique_ptr<tsdb::DbReadOnly>> db = tsdb::DbReadOnly::Open(f.path);
   if (!db.ok()) return Fail(db.status());
-  PrintWarnings(**db, mode);
+  PrintWarnings((*db)->warnings(), mode);
   std::vector<std::vector<std::string>> rows = {{"BLOCK ULID", "MIN TIME", "MAX TIME", "DURATION",
                                                  "NUM SAMPLES", "NUM CHUNKS", "NUM SERIES",
                                                  "SIZE"}};
@@ -177,7 +177,6 @@ void AppendJsonString(std::string& out, std::string_view s) {
 int RunDump(const DumpFlags& f, Mode mode) {
   util::Result<std::unique_ptr<tsdb::DbReadOnly>> db = tsdb::DbReadOnly::Open(f.path);
   if (!db.ok()) return Fail(db.status());
-  PrintWarnings(**db, mode);
   std::vector<std::string> match = f.match;
   if (match.empty()) match.emplace_back(kDefaultMatch);
   std::vector<std::vector<model::Matcher>> sets;
@@ -187,7 +186,11 @@ int RunDump(const DumpFlags& f, Mode mode) {
     if (!ms.ok()) return Fail(ms.status());
     sets.push_back(std::move(*ms));
   }
-  std::unique_ptr<storage::Querier> q = (*db)->NewQuerier(f.min_time, f.max_time);
+  // Opening the querier may replay the WAL: its warnings come with the blocks'.
+  util::Result<std::unique_ptr<storage::Querier>> qr = (*db)->NewQuerier(f.min_time, f.max_time);
+  PrintWarnings((*db)->warnings(), mode);
+  if (!qr.ok()) return Fail(qr.status());
+  std::unique_ptr<storage::Querier> q = std::move(*qr);
   std::unique_ptr<storage::SeriesSet> ss;
   if (sets.size() == 1) {
     ss = q->Select(false, nullptr, sets[0]);
@@ -261,10 +264,7 @@ void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code) {
 
   auto df = std::make_shared<DumpFlags>();
   CLI::App* dump = tsdb->add_subcommand(
-      "dump",
-      "Dump data (series+samples or optionally just series) from a TSDB. promkit reads the "
-      "blocks; samples still only in the WAL (the newest, not yet compacted, of a live data "
-      "directory) are not read yet.");
+      "dump", "Dump data (series+samples or optionally just series) from a TSDB.");
   dump->add_option("--min-time", df->min_time,
                    "Minimum timestamp to dump, in milliseconds since the Unix epoch.")
       ->default_str(std::to_string(std::numeric_limits<int64_t>::min()));
