@@ -1,7 +1,8 @@
 #pragma once
 // Reads the m-mapped head chunk files of a data directory's `chunks_head/` (upstream
-// tsdb/docs/format/head_chunks.md, tsdb/chunks/head_chunks.go): full chunks Prometheus cut from its in-memory head and wrote out
-// so that it need not keep them in memory, which a WAL replay attaches to the series again.
+// tsdb/docs/format/head_chunks.md, tsdb/chunks/head_chunks.go): full chunks Prometheus cut from its
+// in-memory head and wrote out so that it need not keep them in memory, which a WAL replay attaches
+// to the series again.
 //
 // Files are named by sequence number (000001, ...) and may be preallocated with trailing zeros.
 // Each starts with an 8-byte header: magic 0x0130BC91, format version 1, three bytes padding.
