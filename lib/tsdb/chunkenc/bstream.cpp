@@ -11,19 +11,32 @@ void BitWriter::WriteBit(bool bit) {
   if (bit) buf_.back() = static_cast<char>(static_cast<uint8_t>(buf_.back()) | (1u << free_));
 }
 
+// Go's bstream.writeBits: whole bytes through writeByte, the rest bit by bit.
 void BitWriter::WriteBits(uint64_t v, int n) {
-  while (n > 0) {
-    if (free_ == 0) {
-      buf_.push_back('\0');
-      free_ = 8;
-    }
-    int take = n < free_ ? n : free_;
-    uint64_t part = (v >> (n - take)) & ((uint64_t{1} << take) - 1);
-    free_ -= take;
-    n -= take;
-    buf_.back() =
-        static_cast<char>(static_cast<uint8_t>(buf_.back()) | static_cast<uint8_t>(part << free_));
+  if (n <= 0) return;
+  uint64_t u = n == 64 ? v : v << (64 - n);
+  while (n >= 8) {
+    WriteByte(static_cast<uint8_t>(u >> 56));
+    u <<= 8;
+    n -= 8;
   }
+  while (n > 0) {
+    WriteBit((u >> 63) == 1);
+    u <<= 1;
+    n--;
+  }
+}
+
+// Go's bstream.writeByte: fills the free bits of the last byte with the top of `b` and always
+// starts a new byte with the rest, so a byte-aligned write leaves a trailing all-free byte, as
+// Prometheus's chunks have it.
+void BitWriter::WriteByte(uint8_t b) {
+  if (free_ == 0) {
+    buf_.push_back('\0');
+    free_ = 8;
+  }
+  buf_.back() = static_cast<char>(static_cast<uint8_t>(buf_.back()) | (b >> (8 - free_)));
+  buf_.push_back(free_ == 8 ? '\0' : static_cast<char>(static_cast<uint8_t>(b << free_)));
 }
 
 bool BitReader::ReadBit(bool* bit) {

@@ -13,7 +13,7 @@ class BitWriter {
   void WriteBit(bool bit);
   // The low `n` bits of `v`, most significant first. REQUIRES: n <= 64.
   void WriteBits(uint64_t v, int n);
-  void WriteByte(uint8_t b) { WriteBits(b, 8); }
+  void WriteByte(uint8_t b);
   std::string& bytes() { return buf_; }
   const std::string& bytes() const { return buf_; }
 

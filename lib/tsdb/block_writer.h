@@ -1,0 +1,70 @@
+#pragma once
+// Building blocks from samples (upstream tsdb.BlockWriter over an in-memory head): samples are
+// appended per series in time order and encoded right away into XOR chunks cut exactly as
+// Prometheus's head cuts them (about 120 samples a chunk, at chunk-range boundaries, never over
+// 1 KiB), so a block built from the same samples is byte-identical in its chunks and index to
+// one promtool writes. Flush writes `<dir>/<ULID>` atomically: everything goes into
+// `<ULID>.tmp-for-creation`, is fsynced, and is renamed into place; on failure nothing is left.
+// Not thread-safe.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/labels.h"
+#include "tsdb/chunkenc/xor.h"
+#include "tsdb/meta.h"
+#include "util/file.h"
+#include "util/status.h"
+
+namespace promkit::tsdb {
+
+// A new ULID for `ms` (48-bit time, 80 random bits), in Crockford base32.
+std::string NewUlid(int64_t ms);
+
+class BlockBuilder {
+ public:
+  // `chunk_range_ms`: chunks never span a multiple of it (upstream uses the block duration).
+  explicit BlockBuilder(int64_t chunk_range_ms);
+  ~BlockBuilder();
+
+  // Appends a float sample. Errors as upstream's head appender: "out of order sample" for a
+  // timestamp before the series' last one, "duplicate sample for timestamp <t>; overrides not
+  // allowed: existing <v>, new value <v>" for the same timestamp with another value (the same
+  // value again is accepted and ignored).
+  util::Status Append(const model::Labels& labels, int64_t t, double v);
+
+  size_t NumSeries() const { return series_.size(); }
+  uint64_t NumSamples() const { return num_samples_; }
+  int64_t MinTime() const { return min_t_; }
+  int64_t MaxTime() const { return max_t_; }
+
+  // Writes the block into `dir` (which must exist) and resets the builder. With no samples,
+  // writes nothing and returns a meta with an empty ULID.
+  util::Result<BlockMeta> Flush(const std::string& dir, util::Env* env = util::Env::Default());
+
+ private:
+  struct Chunk {
+    std::string data;
+    int64_t mint, maxt;
+    uint16_t samples;
+  };
+  struct Series {
+    model::Labels labels;
+    std::vector<Chunk> done;
+    std::unique_ptr<chunkenc::XorEncoder> head;
+    int64_t head_mint = 0, head_maxt = 0;
+    int64_t next_at = 0;
+    double last_v = 0;
+  };
+  void Cut(Series& s, int64_t t);
+
+  int64_t chunk_range_;
+  std::unordered_map<std::string, std::unique_ptr<Series>> series_;
+  uint64_t num_samples_ = 0;
+  int64_t min_t_, max_t_;
+};
+
+}  // namespace promkit::tsdb
