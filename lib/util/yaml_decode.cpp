@@ -1,4 +1,4 @@
-#include "config/internal/decode.h"
+#include "util/yaml_decode.h"
 
 #include <cerrno>
 #include <cmath>
@@ -9,13 +9,11 @@
 #include "util/duration.h"
 #include "util/strings.h"
 
-namespace promkit::config::internal {
+namespace promkit::util {
 
-using util::Status;
-
-void Decoder::TypeError(const Node& n, std::string_view type) {
+void YamlDecoder::TypeError(const YamlNode& n, std::string_view type) {
   std::string value;
-  if (n.kind != Node::Kind::kSeq && n.kind != Node::Kind::kMap) {
+  if (n.kind != YamlNode::Kind::kSeq && n.kind != YamlNode::Kind::kMap) {
     if (n.value.size() > 10) {
       value = " `" + n.value.substr(0, 7) + "...`";
     } else {
@@ -26,12 +24,12 @@ void Decoder::TypeError(const Node& n, std::string_view type) {
       fmt::format("line {}: cannot unmarshal {}{} into {}", n.line, n.tag, value, type));
 }
 
-void Decoder::DuplicateKey(const Node& key) {
+void YamlDecoder::DuplicateKey(const YamlNode& key) {
   errors_.push_back(
-      fmt::format("line {}: key {} already set in map", key.line, util::GoQuote(key.value)));
+      fmt::format("line {}: key {} already set in map", key.line, GoQuote(key.value)));
 }
 
-Status Decoder::Finish() const {
+Status YamlDecoder::Finish() const {
   if (!fatal_.ok()) return fatal_;
   if (errors_.empty()) return Status::Ok();
   std::string msg = "yaml: unmarshal errors:";
@@ -39,7 +37,7 @@ Status Decoder::Finish() const {
   return Status::InvalidArgument(std::move(msg));
 }
 
-bool Decoder::Str(const Node& n, std::string& out) {
+bool YamlDecoder::Str(const YamlNode& n, std::string& out) {
   if (n.IsNull()) {
     out.clear();
     return false;
@@ -52,7 +50,7 @@ bool Decoder::Str(const Node& n, std::string& out) {
   return true;
 }
 
-bool Decoder::Bool(const Node& n, bool& out) {
+bool YamlDecoder::Bool(const YamlNode& n, bool& out) {
   if (n.IsNull()) {
     out = false;
     return false;
@@ -113,7 +111,7 @@ bool ParseGoInt(std::string s, bool is_unsigned, int64_t& si, uint64_t& ui) {
 
 }  // namespace
 
-bool Decoder::Int(const Node& n, int64_t& out, std::string_view type) {
+bool YamlDecoder::Int(const YamlNode& n, int64_t& out, std::string_view type) {
   if (n.IsNull()) {
     out = 0;
     return false;
@@ -132,7 +130,7 @@ bool Decoder::Int(const Node& n, int64_t& out, std::string_view type) {
   return false;
 }
 
-bool Decoder::Uint(const Node& n, uint64_t& out, std::string_view type) {
+bool YamlDecoder::Uint(const YamlNode& n, uint64_t& out, std::string_view type) {
   if (n.IsNull()) {
     out = 0;
     return false;
@@ -143,7 +141,7 @@ bool Decoder::Uint(const Node& n, uint64_t& out, std::string_view type) {
   return false;
 }
 
-bool Decoder::Float(const Node& n, double& out, std::string_view type) {
+bool YamlDecoder::Float(const YamlNode& n, double& out, std::string_view type) {
   if (n.IsNull()) {
     out = 0;
     return false;
@@ -174,14 +172,14 @@ bool Decoder::Float(const Node& n, double& out, std::string_view type) {
   return false;
 }
 
-bool Decoder::Duration(const Node& n, int64_t& out_ms) {
+bool YamlDecoder::Duration(const YamlNode& n, int64_t& out_ms) {
   std::string s;
   if (n.IsNull()) {
     out_ms = 0;
     return false;
   }
   if (!Str(n, s)) return false;
-  auto d = util::ParseDuration(s);
+  auto d = ParseDuration(s);
   if (!d.ok()) {
     Fail(d.status());
     return false;
@@ -190,7 +188,7 @@ bool Decoder::Duration(const Node& n, int64_t& out_ms) {
   return true;
 }
 
-bool Decoder::Bytes(const Node& n, int64_t& out) {
+bool YamlDecoder::Bytes(const YamlNode& n, int64_t& out) {
   std::string s;
   if (n.IsNull()) {
     out = 0;
@@ -218,7 +216,7 @@ bool Decoder::Bytes(const Node& n, int64_t& out) {
     while (i < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[i])) || rest[i] == '.'))
       ++i;
     if (i == 0) {
-      Fail(fmt::format("units: invalid Base2Bytes {}", util::GoQuote(s)));
+      Fail(fmt::format("units: invalid Base2Bytes {}", GoQuote(s)));
       return false;
     }
     double num = std::strtod(std::string(rest.substr(0, i)).c_str(), nullptr);
@@ -242,14 +240,14 @@ bool Decoder::Bytes(const Node& n, int64_t& out) {
   return true;
 }
 
-bool Decoder::StrList(const Node& n, std::vector<std::string>& out, std::string_view type) {
+bool YamlDecoder::StrList(const YamlNode& n, std::vector<std::string>& out, std::string_view type) {
   out.clear();
   if (n.IsNull()) return false;
   if (!n.IsSeq()) {
     TypeError(n, type);
     return false;
   }
-  for (const Node& item : n.items) {
+  for (const YamlNode& item : n.items) {
     std::string s;
     Str(item, s);
     out.push_back(std::move(s));
@@ -257,8 +255,8 @@ bool Decoder::StrList(const Node& n, std::vector<std::string>& out, std::string_
   return true;
 }
 
-bool Decoder::StrMap(const Node& n, std::vector<std::pair<std::string, std::string>>& out,
-                     std::string_view type) {
+bool YamlDecoder::StrMap(const YamlNode& n, std::vector<std::pair<std::string, std::string>>& out,
+                         std::string_view type) {
   out.clear();
   if (n.IsNull()) return false;
   if (!n.IsMap()) {
@@ -281,21 +279,22 @@ bool Decoder::StrMap(const Node& n, std::vector<std::pair<std::string, std::stri
   return true;
 }
 
-bool Decoder::Seq(const Node& n, std::string_view type,
-                  const std::function<void(const Node&)>& item) {
+bool YamlDecoder::Seq(const YamlNode& n, std::string_view type,
+                      const std::function<void(const YamlNode&)>& item) {
   if (n.IsNull()) return false;
   if (!n.IsSeq()) {
     TypeError(n, type);
     return false;
   }
-  for (const Node& it : n.items) {
+  for (const YamlNode& it : n.items) {
     if (failed()) return false;
     item(it);
   }
   return true;
 }
 
-bool Decoder::Struct(const Node& n, std::string_view type, const std::vector<Field>& fields) {
+bool YamlDecoder::Struct(const YamlNode& n, std::string_view type,
+                         const std::vector<Field>& fields) {
   if (n.IsNull()) return false;
   if (!n.IsMap()) {
     TypeError(n, type);
@@ -303,7 +302,7 @@ bool Decoder::Struct(const Node& n, std::string_view type, const std::vector<Fie
   }
   std::vector<bool> seen(fields.size(), false);
   for (size_t i = 0; i + 1 < n.items.size() && !failed(); i += 2) {
-    const Node& key = n.items[i];
+    const YamlNode& key = n.items[i];
     std::string name = key.IsScalar() ? key.value : "";
     size_t f = 0;
     while (f < fields.size() && fields[f].name != name) ++f;
@@ -323,10 +322,10 @@ bool Decoder::Struct(const Node& n, std::string_view type, const std::vector<Fie
   return true;
 }
 
-std::vector<Decoder::Field> Concat(std::vector<Decoder::Field> a,
-                                   const std::vector<Decoder::Field>& b) {
+std::vector<YamlDecoder::Field> ConcatFields(std::vector<YamlDecoder::Field> a,
+                                             const std::vector<YamlDecoder::Field>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
 }
 
-}  // namespace promkit::config::internal
+}  // namespace promkit::util
