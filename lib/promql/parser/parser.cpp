@@ -9,6 +9,7 @@
 
 #include <fmt/core.h>
 
+#include "promql/parser/metric.h"
 #include "util/duration.h"
 #include "util/numbers.h"
 #include "util/strings.h"
@@ -292,6 +293,7 @@ class Parser {
 
   ExprPtr ParseExprTop();
   std::vector<model::Matcher> ParseMetricSelectorTop();
+  model::Labels ParseMetricTop();
   SeriesDesc ParseSeriesDescTop();
 
   std::vector<ParseErr>& errors() { return errors_; }
@@ -1486,6 +1488,33 @@ std::vector<model::Matcher> Parser::ParseMetricSelectorTop() {
   return std::move(static_cast<VectorSelector&>(*e).matchers);
 }
 
+// Upstream's `metric` rule: a name, a label set or both, where the label set may be empty (so
+// may the whole input). With a name the set goes through a labels.Builder, which drops labels
+// with empty values; a bare label set keeps them.
+model::Labels Parser::ParseMetricTop() {
+  const Item& it = Peek();
+  if (Failed() || it.type == ItemType::kEof) return {};
+  std::string name;
+  if (IsMetricIdentifier(it.type)) {
+    name = std::string(Consume().val);
+  } else if (it.type != ItemType::kLeftBrace) {
+    Unexpected("", "");
+    return {};
+  }
+  std::vector<std::pair<std::string, std::string>> pairs;
+  if (Peek().type == ItemType::kLeftBrace && !ParseLabelSet(&pairs)) return {};
+  if (Failed()) return {};
+  if (Peek().type != ItemType::kEof) {
+    Unexpected("", "");
+    return {};
+  }
+  model::Labels set = model::Labels::FromPairs(std::move(pairs));
+  if (name.empty()) return set;
+  model::LabelsBuilder b(set.WithoutEmpty());
+  b.Set(model::kMetricName, name);
+  return b.Build();
+}
+
 bool Parser::ParseLabelSet(std::vector<std::pair<std::string, std::string>>* out) {
   Consume();  // '{'
   if (Peek().type == ItemType::kRightBrace) {
@@ -1697,6 +1726,13 @@ util::Result<std::vector<model::Matcher>> ParseMetricSelector(std::string_view i
   std::vector<model::Matcher> ms = p.ParseMetricSelectorTop();
   if (!p.errors().empty()) return ErrorStatus(input, p.errors(), errors);
   return ms;
+}
+
+util::Result<model::Labels> ParseMetric(std::string_view input, ParseErrors* errors) {
+  Parser p(input, Options{}, false);
+  model::Labels m = p.ParseMetricTop();
+  if (!p.errors().empty()) return ErrorStatus(input, p.errors(), errors);
+  return m;
 }
 
 util::Result<SeriesDesc> ParseSeriesDesc(std::string_view input, ParseErrors* errors) {
