@@ -5,7 +5,7 @@
 # for the command path "$1".
 _promkit_tree_promkit() {
   case "$1" in
-    '') _pk_cmds='help check scrape tsdb promql'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    '') _pk_cmds='help check scrape query tsdb promql'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check') _pk_cmds='config web-config rules metrics'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check config') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --syntax-only --lint --lint-fatal --ignore-unknown-fields --agent'; _pk_vflags='--enable-feature --lint' ;;
@@ -13,11 +13,19 @@ _promkit_tree_promkit() {
     'check rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --lint --lint-fatal --ignore-unknown-fields'; _pk_vflags='--enable-feature --lint' ;;
     'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --extended --lint'; _pk_vflags='--enable-feature --lint' ;;
     'scrape') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --timeout --ca-file --cert-file --key-file --insecure-skip-verify --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol --honor-labels --exposed-only --lint'; _pk_vflags='--enable-feature --timeout --ca-file --cert-file --key-file --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol' ;;
+    'query') _pk_cmds='instant range series labels'; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path' ;;
+    'query instant') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --time --header --query.lookback-delta --query.max-samples --query.timeout --query.subquery-step --stats'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --time --header --query.lookback-delta --query.max-samples --query.timeout --query.subquery-step' ;;
+    'query range') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --header --start --end --step --query.lookback-delta --query.max-samples --query.timeout --query.subquery-step --stats'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --header --start --end --step --query.lookback-delta --query.max-samples --query.timeout --query.subquery-step' ;;
+    'query series') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --match --start --end'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --match --start --end' ;;
+    'query labels') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --start --end --match'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --start --end --match' ;;
     'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r'; _pk_vflags='--enable-feature' ;;
     'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --min-time --max-time --match --format'; _pk_vflags='--enable-feature --min-time --max-time --match --format' ;;
-    'promql') _pk_cmds='format'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'promql') _pk_cmds='format label-matchers'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql format') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'promql label-matchers') _pk_cmds='set delete'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'promql label-matchers set') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --type -t'; _pk_vflags='--enable-feature --type -t' ;;
+    'promql label-matchers delete') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     *) _pk_cmds=''; _pk_flags=''; _pk_vflags='' ;;
   esac
 }
@@ -26,7 +34,19 @@ _promkit_tree_promkit() {
 _promkit_values_promkit() {
   case "$1|$2" in
     'scrape|--format') _pk_values='text openmetrics json table' ;;
+    'query|--format') _pk_values='promql json table' ;;
+    'query|-o') _pk_values='promql json table' ;;
+    'query instant|--format') _pk_values='promql json table' ;;
+    'query instant|-o') _pk_values='promql json table' ;;
+    'query range|--format') _pk_values='promql json table' ;;
+    'query range|-o') _pk_values='promql json table' ;;
+    'query series|--format') _pk_values='promql json table' ;;
+    'query series|-o') _pk_values='promql json table' ;;
+    'query labels|--format') _pk_values='promql json table' ;;
+    'query labels|-o') _pk_values='promql json table' ;;
     'tsdb dump|--format') _pk_values='prom seriesjson' ;;
+    'promql label-matchers set|--type') _pk_values='= != =~ !~' ;;
+    'promql label-matchers set|-t') _pk_values='= != =~ !~' ;;
     *) _pk_values='' ;;
   esac
 }
@@ -35,18 +55,26 @@ _promkit_values_promkit() {
 # for the command path "$1".
 _promkit_tree_promtool() {
   case "$1" in
-    '') _pk_cmds='help check tsdb promql'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    '') _pk_cmds='help check query tsdb promql'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check') _pk_cmds='config web-config rules metrics'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --syntax-only --lint --lint-fatal --ignore-unknown-fields --agent'; _pk_vflags='--enable-feature --lint' ;;
     'check web-config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check rules') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --lint --lint-fatal --ignore-unknown-fields'; _pk_vflags='--enable-feature --lint' ;;
     'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --extended --lint'; _pk_vflags='--enable-feature --lint' ;;
+    'query') _pk_cmds='instant range series labels'; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file'; _pk_vflags='--enable-feature --format -o --http.config.file' ;;
+    'query instant') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file --time --header'; _pk_vflags='--enable-feature --format -o --http.config.file --time --header' ;;
+    'query range') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file --header --start --end --step'; _pk_vflags='--enable-feature --format -o --http.config.file --header --start --end --step' ;;
+    'query series') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file --match --start --end'; _pk_vflags='--enable-feature --format -o --http.config.file --match --start --end' ;;
+    'query labels') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file --start --end --match'; _pk_vflags='--enable-feature --format -o --http.config.file --start --end --match' ;;
     'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --human-readable -r'; _pk_vflags='--enable-feature' ;;
     'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --min-time --max-time --match --format'; _pk_vflags='--enable-feature --min-time --max-time --match --format' ;;
-    'promql') _pk_cmds='format'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'promql') _pk_cmds='format label-matchers'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql format') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'promql label-matchers') _pk_cmds='set delete'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'promql label-matchers set') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --type -t'; _pk_vflags='--enable-feature --type -t' ;;
+    'promql label-matchers delete') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     *) _pk_cmds=''; _pk_flags=''; _pk_vflags='' ;;
   esac
 }
@@ -54,7 +82,19 @@ _promkit_tree_promtool() {
 # Fixed values of flag "$2" under command path "$1" in _pk_values (empty: any value).
 _promkit_values_promtool() {
   case "$1|$2" in
+    'query|--format') _pk_values='promql json' ;;
+    'query|-o') _pk_values='promql json' ;;
+    'query instant|--format') _pk_values='promql json' ;;
+    'query instant|-o') _pk_values='promql json' ;;
+    'query range|--format') _pk_values='promql json' ;;
+    'query range|-o') _pk_values='promql json' ;;
+    'query series|--format') _pk_values='promql json' ;;
+    'query series|-o') _pk_values='promql json' ;;
+    'query labels|--format') _pk_values='promql json' ;;
+    'query labels|-o') _pk_values='promql json' ;;
     'tsdb dump|--format') _pk_values='prom seriesjson' ;;
+    'promql label-matchers set|--type') _pk_values='= != =~ !~' ;;
+    'promql label-matchers set|-t') _pk_values='= != =~ !~' ;;
     *) _pk_values='' ;;
   esac
 }

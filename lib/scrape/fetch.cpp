@@ -268,6 +268,7 @@ struct Transfer {
   int64_t limit = 0;
   bool limit_reached = false;
   bool bad_status = false;  // aborted because the status is not 200
+  bool any_status = false;  // read the body whatever the status
   std::string decode_error;
   Gunzip gunzip;
 };
@@ -308,7 +309,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
-  if (t->status_code != 200) {
+  if (t->status_code != 200 && !t->any_status) {
     // Prometheus never reads the body of a failed scrape.
     t->bad_status = true;
     return 0;
@@ -367,7 +368,7 @@ struct UrlParts {
   std::string eff_port;  // port actually used
 };
 
-util::Result<UrlParts> SplitUrl(const std::string& url) {
+util::Result<UrlParts> SplitUrl(const std::string& url, std::string_view op) {
   std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
   if (!u) return util::Status::Internal("cannot allocate URL handle");
   CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0);
@@ -391,10 +392,10 @@ util::Result<UrlParts> SplitUrl(const std::string& url) {
   if (!get(CURLUPART_PORT, CURLU_DEFAULT_PORT, &p.eff_port)) p.eff_port = p.port;
   if (p.scheme != "http" && p.scheme != "https") {
     return util::Status::InvalidArgument(
-        fmt::format("Get \"{}\": unsupported protocol scheme \"{}\"", RedactUrl(url), p.scheme));
+        fmt::format("{} \"{}\": unsupported protocol scheme \"{}\"", op, RedactUrl(url), p.scheme));
   }
   if (p.host.empty()) {
-    return util::Status::InvalidArgument(fmt::format("Get \"{}\": no Host in request URL", url));
+    return util::Status::InvalidArgument(fmt::format("{} \"{}\": no Host in request URL", op, url));
   }
   return p;
 }
@@ -462,7 +463,12 @@ util::Status ValidateFetchOptions(const FetchOptions& o) {
 
 util::Result<FetchResponse> Fetch(const FetchOptions& o) {
   PROMKIT_RETURN_IF_ERROR(ValidateFetchOptions(o));
-  PROMKIT_ASSIGN_OR_RETURN(UrlParts parts, SplitUrl(o.url));
+  // Go's url.Error names the operation as the method with only its first letter in upper case.
+  std::string op = o.method.empty() ? std::string("Get") : o.method;
+  for (size_t i = 1; i < op.size(); ++i) {
+    if (op[i] >= 'A' && op[i] <= 'Z') op[i] = static_cast<char>(op[i] - 'A' + 'a');
+  }
+  PROMKIT_ASSIGN_OR_RETURN(UrlParts parts, SplitUrl(o.url, op));
   const std::string shown_url = RedactUrl(o.url);
   EnsureCurlGlobal();
 
@@ -476,9 +482,14 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
       {"Accept", o.accept.empty() ? DefaultAcceptHeader() : o.accept},
       {"Accept-Encoding", o.enable_compression ? "gzip" : "identity"},
       {"User-Agent", o.user_agent.empty() ? DefaultUserAgent() : o.user_agent},
-      {"X-Prometheus-Scrape-Timeout-Seconds",
-       FormatFixedShortest(static_cast<double>(o.timeout_ns) / 1e9)},
   };
+  if (o.scrape_timeout_header) {
+    headers.emplace_back("X-Prometheus-Scrape-Timeout-Seconds",
+                         FormatFixedShortest(static_cast<double>(o.timeout_ns) / 1e9));
+  }
+  if (!o.request_content_type.empty()) {
+    headers.emplace_back("Content-Type", o.request_content_type);
+  }
   if (!o.bearer_token.empty() || !o.bearer_token_file.empty()) {
     std::string token = o.bearer_token;
     if (!o.bearer_token_file.empty()) {
@@ -528,6 +539,7 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
 
   Transfer t;
   t.limit = o.body_size_limit;
+  t.any_status = o.any_status;
   const long timeout_ms =
       static_cast<long>(std::max<int64_t>(1, (o.timeout_ns + 999'999) / 1'000'000));
 
@@ -538,8 +550,8 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);  // follow_redirects defaults to true
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);      // as Go's http.Client
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, o.follow_redirects ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);  // as Go's http.Client
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, list.get());
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
@@ -547,6 +559,15 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(c, CURLOPT_PROXY, "");  // scrape_config has no implicit proxy
   if (connect_to) curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to.get());
+  if (o.method == "POST") {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, o.request_body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(o.request_body.size()));
+    // curl's default, as Go's client: 307/308 repeat the POST, 301-303 turn it into a GET.
+  } else if (o.method != "GET" && !o.method.empty()) {
+    return util::Status::InvalidArgument(fmt::format("unsupported method {}", o.method));
+  }
   if (o.has_basic_auth) {
     curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(c, CURLOPT_USERNAME, o.basic_auth_user.c_str());
@@ -567,7 +588,7 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  if (t.bad_status || (rc == CURLE_OK && t.status_code != 200)) {
+  if (t.bad_status || (rc == CURLE_OK && t.status_code != 200 && !o.any_status)) {
     return util::Status::IoError(fmt::format("server returned HTTP status {}", t.status));
   }
   if (t.limit_reached) {
@@ -578,7 +599,7 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
   if (rc != CURLE_OK) {
     std::string_view msg = errbuf[0] ? std::string_view(errbuf) : curl_easy_strerror(rc);
     auto get_err = [&](const std::string& why) {
-      return util::Status::IoError(fmt::format("Get \"{}\": {}", shown_url, why));
+      return util::Status::IoError(fmt::format("{} \"{}\": {}", op, shown_url, why));
     };
     // A TLS alert from the server (e.g. "tlsv13 alert certificate required"): Go says
     // "remote error: tls: certificate required".

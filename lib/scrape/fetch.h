@@ -39,6 +39,17 @@ struct FetchOptions {
   // Extra request headers, sent as given (after the defaults, replacing a default of that name).
   std::vector<std::pair<std::string, std::string>> headers;
   int64_t body_size_limit = 0;  // bytes of decompressed body; <= 0: none
+  bool follow_redirects = true;
+
+  // Beyond scraping (API clients such as `promkit query`):
+  std::string method = "GET";        // or "POST", sending `request_body`
+  std::string request_body;          // POST payload
+  std::string request_content_type;  // its Content-Type
+  // A scrape fails on any status but 200 without reading the body; with this set every
+  // response is returned, body included, and status_code tells what happened.
+  bool any_status = false;
+  // Scrapes announce their timeout in X-Prometheus-Scrape-Timeout-Seconds; other requests don't.
+  bool scrape_timeout_header = true;
 };
 
 struct FetchResponse {
@@ -60,10 +71,12 @@ std::string DefaultUserAgent();
 // Checks the options that need no network (auth exclusivity, cert/key pairing, readable files).
 util::Status ValidateFetchOptions(const FetchOptions& opts);
 
-// GETs opts.url. A non-200 status, a timeout, a body over the limit or a transport failure is
+// Requests opts.url (GET unless opts.method says otherwise). A non-200 status (unless
+// opts.any_status), a timeout, a body over the limit or a transport failure is
 // an error whose message names the URL or the cause the way Prometheus reports it, e.g.
 //   server returned HTTP status 404 Not Found
 //   Get "http://127.0.0.1:1/metrics": dial tcp 127.0.0.1:1: connect: connection refused
+//     ("Post ..." for POST requests, as Go's url.Error)
 //   Get "http://h:9100/metrics": context deadline exceeded (timeout 1s)
 //   body size limit exceeded (limit 1KiB)
 // Never blocks past opts.timeout_ns (plus scheduling slack).

@@ -1,6 +1,7 @@
 #include "testutil/files.h"
 
 #include <algorithm>
+#include <system_error>
 
 namespace promkit::testutil {
 
@@ -28,10 +29,14 @@ std::vector<fs::path> ListDir(const fs::path& dir) {
 
 fs::path LinkBinary(const fs::path& binary, const fs::path& dir, const std::string& name) {
   fs::path link = dir / name;
-  if (!fs::exists(link)) {
-    fs::create_directories(dir);
-    fs::create_symlink(binary, link);
+  std::error_code ec;
+  // A link left by an earlier run with the same pid may point at another build's binary.
+  if (fs::is_symlink(fs::symlink_status(link, ec)) && fs::read_symlink(link, ec) == binary) {
+    return link;
   }
+  fs::create_directories(dir);
+  fs::remove(link, ec);
+  fs::create_symlink(binary, link);
   return link;
 }
 

@@ -13,7 +13,7 @@ std::vector<std::string> Lines(const std::string& s);
 // The entries of `dir`, sorted by path; none when `dir` does not exist.
 std::vector<std::filesystem::path> ListDir(const std::filesystem::path& dir);
 
-// `dir`/`name` as a symlink to `binary` (created with `dir` unless it exists already), so that
+// `dir`/`name` as a symlink to `binary` (`dir` created, a stale link replaced), so that
 // the binary can be invoked under another argv[0], as installed. Returns the link's path.
 std::filesystem::path LinkBinary(const std::filesystem::path& binary,
                                  const std::filesystem::path& dir, const std::string& name);

@@ -612,11 +612,14 @@ Walk WalkArgs(CLI::App& root, const SpecialFlags& special, const std::vector<std
             " not provided");
       }
     }
-    for (size_t i = 0; i < positionals.size(); ++i) {
-      bool filled = i < pos_index || (i == pos_index && pos_fill > 0);
-      if (positionals[i]->get_required() && !filled) {
-        return fail("required argument '" + positionals[i]->get_name(true) + "' not provided");
-      }
+    // Short of arguments, required positionals are filled first (as CLI11 assigns them), so an
+    // optional one may precede a required one ("[<server>] <expr>"). kingpin puts required
+    // arguments first, where this is the same as filling in order.
+    size_t left = w.positionals.size();
+    for (CLI::Option* p : positionals) {
+      if (!p->get_required()) continue;
+      if (left == 0) return fail("required argument '" + p->get_name(true) + "' not provided");
+      --left;
     }
   }
   return w;
@@ -686,6 +689,7 @@ void BuildApp(CLI::App& app, Mode mode, int* exit_code) {
 
   RegisterCheck(app, mode, exit_code);
   if (mode == Mode::kPromkit) RegisterScrape(app, mode, exit_code);
+  RegisterQuery(app, mode, exit_code);
   RegisterTsdb(app, mode, exit_code);
   RegisterPromql(app, mode, exit_code);
   RegisterDocs(app, mode, exit_code);

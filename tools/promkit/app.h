@@ -48,6 +48,7 @@ void RegisterCheck(CLI::App& root, Mode mode, int* exit_code);
 // `check web-config` (check_web.cpp), registered by RegisterCheck under `check`.
 void RegisterCheckWebConfig(CLI::App& check, Mode mode, int* exit_code);
 void RegisterScrape(CLI::App& root, Mode mode, int* exit_code);
+void RegisterQuery(CLI::App& root, Mode mode, int* exit_code);
 void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code);
 void RegisterDocs(CLI::App& root, Mode mode, int* exit_code);
 void RegisterPromql(CLI::App& root, Mode mode, int* exit_code);
