@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <unordered_map>
 
@@ -234,7 +235,8 @@ class Evaluator {
   // sample) produce the output vector.
   struct StepArgs {
     std::vector<Vector> vecs;
-    std::vector<std::vector<int>> sigs;  // per argument, the signature ordinal of each sample
+    std::vector<std::vector<int>> sigs;    // per argument, the signature ordinal of each sample
+    std::vector<std::vector<int>> series;  // per argument, the input series of each sample
   };
   template <typename F>
   EvalMatrix RangeEval(const std::vector<const parser::Expr*>& exprs,
@@ -257,8 +259,11 @@ class Evaluator {
                             const EvalMatrix& input, const std::vector<size_t>& groups,
                             size_t num_groups);
   EvalMatrix EvalBinary(const parser::BinaryExpr& b);
+  // Result labels of (lhs series, rhs series) pairs, kept across the steps of one operator.
+  using MetricCache = std::unordered_map<uint64_t, model::Labels>;
   Vector VectorBinop(const parser::BinaryExpr& b, Vector& lhs, Vector& rhs, std::vector<int>& lsig,
-                     std::vector<int>& rsig);
+                     std::vector<int>& rsig, std::vector<int>& lser, std::vector<int>& rser,
+                     MetricCache& cache);
 
   // The selector's offset (ms) and @ time, if any.
   int64_t OffsetMs(const parser::Modifiers& m) const;
@@ -613,6 +618,7 @@ EvalMatrix Evaluator::RangeEval(const std::vector<const parser::Expr*>& exprs,
   StepArgs args;
   args.vecs.resize(exprs.size());
   args.sigs.resize(exprs.size());
+  args.series.resize(exprs.size());
   std::vector<std::pair<int64_t, Vector>> steps;
   const bool instant = start_ == end_;
   for (int64_t ts = start_; ts <= end_; ts += interval_) {
@@ -621,12 +627,16 @@ EvalMatrix Evaluator::RangeEval(const std::vector<const parser::Expr*>& exprs,
       Vector& v = args.vecs[i];
       v.clear();
       args.sigs[i].clear();
+      args.series[i].clear();
       for (size_t si = 0; si < mats[i].size(); ++si) {
         const EvalSeries& s = mats[i][si];
         size_t& c = cursors[i][si];
         if (c < s.floats.size() && s.floats[c].t == ts) {
           v.push_back(Sample{s.metric, ts, s.floats[c].f});
-          if (matching != nullptr) args.sigs[i].push_back(series_sig[i][si]);
+          if (matching != nullptr) {
+            args.sigs[i].push_back(series_sig[i][si]);
+            args.series[i].push_back(static_cast<int>(si));
+          }
           ++c;
         }
       }
@@ -646,12 +656,24 @@ EvalMatrix Evaluator::RangeEval(const std::vector<const parser::Expr*>& exprs,
   return CollectSteps(steps);
 }
 
+// A string-keyed hash map that can be probed with a string_view (no allocation per lookup).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using StringIndex = std::unordered_map<std::string, size_t, StringHash, std::equal_to<>>;
+
 EvalMatrix Evaluator::CollectSteps(std::vector<std::pair<int64_t, Vector>>& steps) {
   EvalMatrix result;
-  std::unordered_map<std::string, size_t> index;
+  StringIndex index;
   for (auto& [ts, vec] : steps) {
     for (Sample& s : vec) {
-      auto [it, inserted] = index.emplace(std::string(s.metric.encoded()), result.size());
+      auto it = index.find(s.metric.encoded());
+      bool inserted = false;
+      if (it == index.end()) {
+        it = index.emplace(std::string(s.metric.encoded()), result.size()).first;
+        inserted = true;
+      }
       if (inserted) {
         EvalSeries es;
         es.metric = std::move(s.metric);
@@ -1541,7 +1563,9 @@ model::Labels ResultMetric(const model::Labels& lhs, const model::Labels& rhs, I
 }
 
 Vector Evaluator::VectorBinop(const parser::BinaryExpr& e, Vector& lhs_in, Vector& rhs_in,
-                              std::vector<int>& lsig_in, std::vector<int>& rsig_in) {
+                              std::vector<int>& lsig_in, std::vector<int>& rsig_in,
+                              std::vector<int>& lser_in, std::vector<int>& rser_in,
+                              MetricCache& cache) {
   const parser::VectorMatching& m = *e.matching;
   Vector out;
   if ((lhs_in.empty() && rhs_in.empty()) ||
@@ -1553,6 +1577,8 @@ Vector Evaluator::VectorBinop(const parser::BinaryExpr& e, Vector& lhs_in, Vecto
   Vector& rhs = swap ? lhs_in : rhs_in;
   std::vector<int>& lsig = swap ? rsig_in : lsig_in;
   std::vector<int>& rsig = swap ? lsig_in : rsig_in;
+  std::vector<int>& lser = swap ? rser_in : lser_in;
+  std::vector<int>& rser = swap ? lser_in : rser_in;
 
   std::unordered_map<int, size_t> right;  // signature -> rhs index
   for (size_t i = 0; i < rhs.size(); ++i) {
@@ -1571,14 +1597,29 @@ Vector Evaluator::VectorBinop(const parser::BinaryExpr& e, Vector& lhs_in, Vecto
     }
   }
   std::unordered_map<int, bool> matched_one;  // one-to-one: signature used
-  std::unordered_map<int, std::unordered_map<std::string, bool>> matched_many;
-  auto do_op = [&](const Sample& ls, const Sample& rs, int sig) {
+  // many-to-one: result labels already produced per signature (views of `cache` entries or of
+  // `fill_metrics`, both stable while this step runs).
+  std::unordered_map<int, std::unordered_map<std::string_view, bool>> matched_many;
+  std::deque<model::Labels> fill_metrics;
+  // l and r: the input series of the two samples, or -1 for a fill value.
+  auto do_op = [&](const Sample& ls, const Sample& rs, int sig, int l, int r) {
     double fl = ls.f, fr = rs.f;
     if (swap) std::swap(fl, fr);
     bool keep;
     double v = Arith(e.op, fl, fr, keep);
     if (e.return_bool) v = keep ? 1.0 : 0.0;
-    model::Labels metric = ResultMetric(ls.metric, rs.metric, e.op, m, e.return_bool);
+    const model::Labels* metric;
+    if (l >= 0 && r >= 0) {
+      const uint64_t key = static_cast<uint64_t>(l) << 32 | static_cast<uint32_t>(r);
+      auto it = cache.find(key);
+      if (it == cache.end()) {
+        it = cache.emplace(key, ResultMetric(ls.metric, rs.metric, e.op, m, e.return_bool)).first;
+      }
+      metric = &it->second;
+    } else {
+      fill_metrics.push_back(ResultMetric(ls.metric, rs.metric, e.op, m, e.return_bool));
+      metric = &fill_metrics.back();
+    }
     if (m.card == parser::Cardinality::kOneToOne) {
       if (matched_one[sig]) {
         Fail(
@@ -1588,21 +1629,21 @@ Vector Evaluator::VectorBinop(const parser::BinaryExpr& e, Vector& lhs_in, Vecto
       matched_one[sig] = true;
     } else {
       auto& ins = matched_many[sig];
-      if (!ins.emplace(std::string(metric.encoded()), true).second) {
+      if (!ins.emplace(metric->encoded(), true).second) {
         Fail("multiple matches for labels: grouping labels must ensure unique matches");
       }
     }
     if (!keep && !e.return_bool) return;
-    out.push_back(Sample{std::move(metric), ls.t, v});
+    out.push_back(Sample{*metric, ls.t, v});
   };
   for (size_t i = 0; i < lhs.size(); ++i) {
     const int sig = lsig[i];
     auto it = right.find(sig);
     if (it != right.end()) {
-      do_op(lhs[i], rhs[it->second], sig);
+      do_op(lhs[i], rhs[it->second], sig, lser[i], rser[it->second]);
     } else if (m.fill_rhs) {
       Sample fill{lhs[i].metric.MatchLabels(m.on, m.matching_labels), lhs[i].t, *m.fill_rhs};
-      do_op(lhs[i], fill, sig);
+      do_op(lhs[i], fill, sig, lser[i], -1);
     }
   }
   if (m.fill_lhs) {
@@ -1612,7 +1653,7 @@ Vector Evaluator::VectorBinop(const parser::BinaryExpr& e, Vector& lhs_in, Vecto
           m.card == parser::Cardinality::kOneToOne ? matched_one[sig] : !matched_many[sig].empty();
       if (done) continue;
       Sample fill{rhs[i].metric.MatchLabels(m.on, m.matching_labels), rhs[i].t, *m.fill_lhs};
-      do_op(fill, rhs[i], sig);
+      do_op(fill, rhs[i], sig, -1, rser[i]);
     }
   }
   return out;
@@ -1658,10 +1699,13 @@ EvalMatrix Evaluator::EvalBinary(const parser::BinaryExpr& e) {
             if (!present.count(a.sigs[0][i])) out.push_back(a.vecs[0][i]);
           }
         });
-      default:
+      default: {
+        MetricCache cache;
         return RangeEval({e.lhs.get(), e.rhs.get()}, &m, [&](StepArgs& a, int64_t, Vector& out) {
-          out = VectorBinop(e, a.vecs[0], a.vecs[1], a.sigs[0], a.sigs[1]);
+          out = VectorBinop(e, a.vecs[0], a.vecs[1], a.sigs[0], a.sigs[1], a.series[0], a.series[1],
+                            cache);
         });
+      }
     }
   }
   const bool scalar_left = lt == VT::kScalar;
