@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <string_view>
 #include <unordered_set>
 #include <utility>
@@ -103,6 +104,70 @@ util::Status CheckEngineFeatures(const promql::EngineOptions& opts, std::string_
   return util::Status::Ok();
 }
 
+// The label and annotation templates of one alerting-rule evaluation. Upstream parses each one
+// for every sample (NewTemplateExpander, then Expand); the functions see the same evaluation time
+// and query function for all of them, so parsing each text once per evaluation expands the same.
+class Expander {
+ public:
+  Expander(const std::string& rule_name, const EvalContext& ctx, int64_t ts_ms)
+      : name_("__alert_" + rule_name) {
+    tmpl::PrometheusContext pctx;
+    pctx.timestamp_ms = ts_ms;
+    pctx.external_url = ctx.external_url;
+    pctx.query = [&ctx](std::string_view q,
+                        int64_t t) -> util::Result<std::vector<tmpl::QuerySample>> {
+      util::Result<promql::Vector> v = QueryForRule(ctx, q, t);
+      if (!v.ok()) return v.status();
+      std::vector<tmpl::QuerySample> out;
+      out.reserve(v->size());
+      for (promql::Sample& s : *v) out.push_back(tmpl::QuerySample{s.metric, tmpl::Value(s.f)});
+      return out;
+    };
+    funcs_ = tmpl::PrometheusFuncs(std::move(pctx));
+  }
+
+  // `text` expanded with `data` (the sample's AlertTemplateData), or upstream's
+  // "<error expanding template: ...>" when it does not parse or execute.
+  std::string Expand(std::string_view text, const tmpl::Value& data) {
+    // Without an action the template is its text (the definitions prepended print nothing).
+    if (text.find("{{") == std::string_view::npos) return std::string(text);
+    auto it = parsed_.find(text);
+    if (it == parsed_.end()) {
+      tmpl::Options opts;
+      opts.missing_key = tmpl::MissingKey::kZero;
+      Parsed p{tmpl::Template(name_, funcs_, opts), util::Status::Ok()};
+      std::string full(tmpl::kAlertTemplateDefs);
+      full += text;
+      if (util::Status st = p.tmpl.Parse(full); !st.ok()) {
+        p.error = util::Status::InvalidArgument(
+            fmt::format("error parsing template {}: {}", name_, st.message()));
+      }
+      it = parsed_.emplace(std::string(text), std::move(p)).first;
+    }
+    const Parsed& p = it->second;
+    util::Status st = p.error;
+    std::string out;
+    if (st.ok()) {
+      st = p.tmpl.Execute(data, &out);
+      if (!st.ok()) {
+        st = util::Status::InvalidArgument(
+            fmt::format("error executing template {}: {}", name_, st.message()));
+      }
+    }
+    if (!st.ok()) return fmt::format("<error expanding template: {}>", st.message());
+    return out;
+  }
+
+ private:
+  struct Parsed {
+    tmpl::Template tmpl;
+    util::Status error;
+  };
+  std::string name_;
+  tmpl::FuncMap funcs_;
+  std::map<std::string, Parsed, std::less<>> parsed_;  // by template text
+};
+
 }  // namespace
 
 std::string_view AlertStateName(AlertState s) {
@@ -178,7 +243,13 @@ AlertingRule::AlertingRule(std::string name, promql::parser::ExprPtr expr, int64
     : Rule(std::move(name), std::move(expr), std::move(labels)),
       hold_ms_(hold_ms),
       keep_firing_for_ms_(keep_firing_for_ms),
-      annotations_(std::move(annotations)) {}
+      annotations_(std::move(annotations)) {
+  for (const model::Labels* set : {&labels_, &annotations_}) {
+    for (const model::Label& l : *set) {
+      templated_ = templated_ || l.value.find("{{") != std::string_view::npos;
+    }
+  }
+}
 
 std::vector<Alert> AlertingRule::ActiveAlerts() const {
   std::vector<Alert> out;
@@ -190,50 +261,29 @@ std::vector<Alert> AlertingRule::ActiveAlerts() const {
   return out;
 }
 
-std::string AlertingRule::Expand(std::string_view text, const model::Labels& metric, double value,
-                                 int64_t ts_ms, const EvalContext& ctx) const {
-  // Without an action the template is its text (the definitions prepended print nothing).
-  if (text.find("{{") == std::string_view::npos) return std::string(text);
-  tmpl::PrometheusContext pctx;
-  pctx.timestamp_ms = ts_ms;
-  pctx.external_url = ctx.external_url;
-  pctx.query = [&ctx](std::string_view q,
-                      int64_t t) -> util::Result<std::vector<tmpl::QuerySample>> {
-    util::Result<promql::Vector> v = QueryForRule(ctx, q, t);
-    if (!v.ok()) return v.status();
-    std::vector<tmpl::QuerySample> out;
-    out.reserve(v->size());
-    for (promql::Sample& s : *v) out.push_back(tmpl::QuerySample{s.metric, tmpl::Value(s.f)});
-    return out;
-  };
-  const tmpl::Value data =
-      tmpl::AlertTemplateData(metric, ctx.external_labels, ctx.external_url, tmpl::Value(value));
-  std::string full(tmpl::kAlertTemplateDefs);
-  full += text;
-  util::Result<std::string> r = tmpl::ExpandPrometheus("__alert_" + name_, full, data, pctx);
-  if (!r.ok()) return fmt::format("<error expanding template: {}>", r.status().message());
-  return std::move(*r);
-}
-
 util::Result<promql::Vector> AlertingRule::Eval(int64_t ts_ms, int64_t query_offset_ms,
                                                 const EvalContext& ctx, int64_t limit) {
   util::Result<promql::Vector> res = QueryForRule(ctx, query_, ts_ms - query_offset_ms);
   if (!res.ok()) return res.status();
 
   // The alerts of this evaluation, by labels.
-  std::map<std::string, Alert, std::less<>> current;
+  ByLabels<Alert> current;
   model::LabelsBuilder lb;
+  std::optional<Expander> expander;
+  if (!res->empty()) expander.emplace(name_, ctx, ts_ms);
   for (const promql::Sample& s : *res) {
+    const tmpl::Value data = templated_
+                                 ? tmpl::AlertTemplateData(s.metric, ctx.external_labels,
+                                                           ctx.external_url, tmpl::Value(s.f))
+                                 : tmpl::Value();
     lb.Reset(s.metric);
     lb.Del(model::kMetricName);
-    for (const model::Label& l : labels_) {
-      lb.Set(l.name, Expand(l.value, s.metric, s.f, ts_ms, ctx));
-    }
+    for (const model::Label& l : labels_) lb.Set(l.name, expander->Expand(l.value, data));
     lb.Set("alertname", name_);
     std::vector<std::pair<std::string, std::string>> annotations;
     annotations.reserve(annotations_.size());
     for (const model::Label& a : annotations_) {
-      annotations.emplace_back(std::string(a.name), Expand(a.value, s.metric, s.f, ts_ms, ctx));
+      annotations.emplace_back(std::string(a.name), expander->Expand(a.value, data));
     }
     Alert a;
     a.labels = lb.Build();
@@ -344,7 +394,8 @@ void Group::Eval(int64_t ts_ms, const EvalContext& ctx, const AppendFunc& append
       continue;
     }
     rule.set_last_error(util::Status::Ok());
-    std::map<std::string, model::Labels, std::less<>> returned;
+    ByLabels<model::Labels> returned;
+    returned.reserve(vec->size());
     for (promql::Sample& s : *vec) {
       util::Status st = append(s.metric, s.t, s.f);
       if (!st.ok()) {

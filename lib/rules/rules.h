@@ -9,11 +9,11 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "model/labels.h"
@@ -25,6 +25,14 @@
 #include "util/status.h"
 
 namespace promkit::rules {
+
+// Hashes std::string and std::string_view alike (heterogeneous lookup by encoded labels).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using ByLabels = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
 
 // Where rule results go, one sample at a time (upstream's Appender.Append). A rejected sample
 // (out of order, a different value for a timestamp the series has) returns the storage's error;
@@ -135,15 +143,13 @@ class AlertingRule final : public Rule {
   std::vector<Alert> ActiveAlerts() const;
 
  private:
-  std::string Expand(std::string_view text, const model::Labels& metric, double value,
-                     int64_t ts_ms, const EvalContext& ctx) const;
-
   int64_t hold_ms_;
   int64_t keep_firing_for_ms_;
   model::Labels annotations_;
+  bool templated_ = false;  // some label or annotation has a template action
   bool restored_ = true;
   // Pending, firing and recently resolved alerts, by encoded labels.
-  std::map<std::string, Alert, std::less<>> active_;
+  ByLabels<Alert> active_;
 };
 
 class Group {
@@ -174,7 +180,7 @@ class Group {
   int64_t limit_;
   std::vector<std::unique_ptr<Rule>> rules_;
   // Per rule: the series its last successful evaluation appended, by encoded labels.
-  std::vector<std::map<std::string, model::Labels, std::less<>>> previous_;
+  std::vector<ByLabels<model::Labels>> previous_;
 };
 
 // Upstream Manager.LoadGroups for one parsed rule file: the rules of every group, with the group's

@@ -457,14 +457,21 @@ class TestStorage {
 
   Status Append(const model::Labels& raw, int64_t t, double v) {
     if (t < min_valid_) return Status::InvalidArgument("out of bounds");
-    model::Labels lset = raw.WithoutEmpty();
-    if (lset.empty()) return Status::InvalidArgument("empty labelset: invalid sample");
-    if (std::string_view dup = lset.FirstDuplicateName(); !dup.empty()) {
-      return Status::InvalidArgument(
-          fmt::format("label name \"{}\" is not unique: invalid sample", dup));
-    }
-    auto [it, created] = last_.try_emplace(std::string(lset.encoded()), Last{t, v});
-    if (!created) {
+    // Labels with empty values do not exist (the head drops them).
+    model::Labels stripped;
+    const bool has_empty =
+        std::any_of(raw.begin(), raw.end(), [](const model::Label& l) { return l.value.empty(); });
+    if (has_empty) stripped = raw.WithoutEmpty();
+    const model::Labels& lset = has_empty ? stripped : raw;
+    auto it = last_.find(lset.encoded());
+    if (it == last_.end()) {
+      if (lset.empty()) return Status::InvalidArgument("empty labelset: invalid sample");
+      if (std::string_view dup = lset.FirstDuplicateName(); !dup.empty()) {
+        return Status::InvalidArgument(
+            fmt::format("label name \"{}\" is not unique: invalid sample", dup));
+      }
+      last_.emplace(std::string(lset.encoded()), Last{t, v});
+    } else {
       Last& last = it->second;
       if (t < last.t) return Status::InvalidArgument("out of order sample");
       if (t == last.t) {
@@ -492,11 +499,16 @@ class TestStorage {
     int64_t t;
     double v;
   };
-  // fmt's %g of a float64: the shortest representation, exponent past 21 digits.
+  // Hashes std::string and std::string_view alike, so lookups need no copy of the key.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // fmt's %g of a float64, which is strconv's shortest 'g'.
   static std::string GoPercentG(double v) { return util::FormatFloat(v, 'g', -1); }
 
   storage::MemoryStorage mem_;
-  std::unordered_map<std::string, Last> last_;
+  std::unordered_map<std::string, Last, KeyHash, std::equal_to<>> last_;
   int64_t head_max_ = std::numeric_limits<int64_t>::min();
   int64_t min_valid_ = std::numeric_limits<int64_t>::min();
 };
