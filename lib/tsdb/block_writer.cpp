@@ -117,23 +117,64 @@ void BlockBuilder::Cut(Series& s, int64_t t) {
   s.next_at = RangeEnd(t, chunk_range_);
 }
 
-util::Status BlockBuilder::Append(const model::Labels& labels, int64_t t, double v) {
+BlockBuilder::SeriesRef BlockBuilder::GetOrCreate(const model::Labels& labels) {
   auto [it, inserted] = series_.try_emplace(std::string(labels.encoded()));
   if (inserted) {
     it->second = std::make_unique<Series>();
     it->second->labels = labels;
+    it->second->ref = static_cast<uint32_t>(by_ref_.size());
+    by_ref_.push_back(it->second.get());
   }
-  Series& s = *it->second;
-  if (s.head) {
-    if (t < s.head_maxt) return util::Status::InvalidArgument("out of order sample");
-    if (t == s.head_maxt) {
-      if (SameBits(v, s.last_v)) return util::Status::Ok();
-      if (t == 0) return util::Status::InvalidArgument("duplicate sample for timestamp");
-      return util::Status::InvalidArgument(fmt::format(
-          "duplicate sample for timestamp {}; overrides not allowed: existing {}, new value {}", t,
-          util::FormatFloat(s.last_v, 'g', -1), util::FormatFloat(v, 'g', -1)));
+  return SeriesRef{it->second->ref};
+}
+
+util::Status BlockBuilder::Check(const Series& s, int64_t t, double v, bool* skip) {
+  *skip = false;
+  if (!s.head) return util::Status::Ok();
+  if (t < s.head_maxt) return util::Status::InvalidArgument("out of order sample");
+  if (t == s.head_maxt) {
+    if (SameBits(v, s.last_v)) {
+      *skip = true;
+      return util::Status::Ok();
     }
+    if (t == 0) return util::Status::InvalidArgument("duplicate sample for timestamp");
+    return util::Status::InvalidArgument(fmt::format(
+        "duplicate sample for timestamp {}; overrides not allowed: existing {}, new value {}", t,
+        util::FormatFloat(s.last_v, 'g', -1), util::FormatFloat(v, 'g', -1)));
   }
+  return util::Status::Ok();
+}
+
+util::Status BlockBuilder::Append(const model::Labels& labels, int64_t t, double v) {
+  return Append(GetOrCreate(labels), t, v);
+}
+
+util::Status BlockBuilder::Append(SeriesRef ref, int64_t t, double v) {
+  Series& s = *by_ref_[static_cast<uint32_t>(ref)];
+  bool skip;
+  if (util::Status st = Check(s, t, v, &skip); !st.ok() || skip) return st;
+  AppendChecked(s, t, v);
+  return util::Status::Ok();
+}
+
+util::Status BlockBuilder::Stage(SeriesRef ref, int64_t t, double v) {
+  Series& s = *by_ref_[static_cast<uint32_t>(ref)];
+  bool skip;
+  if (util::Status st = Check(s, t, v, &skip); !st.ok() || skip) return st;
+  staged_.push_back(Staged{&s, t, v});
+  return util::Status::Ok();
+}
+
+void BlockBuilder::Commit() {
+  for (const Staged& x : staged_) {
+    // Upstream re-checks at commit and drops what no longer fits, without an error.
+    if (x.series->head && x.t <= x.series->head_maxt) continue;
+    AppendChecked(*x.series, x.t, x.v);
+  }
+  staged_.clear();
+}
+
+void BlockBuilder::AppendChecked(Series& s, int64_t t, double v) {
   // upstream memSeries.appendPreprocessor
   if (!s.head) {
     Cut(s, t);
@@ -156,7 +197,6 @@ util::Status BlockBuilder::Append(const model::Labels& labels, int64_t t, double
   num_samples_++;
   min_t_ = std::min(min_t_, t);
   max_t_ = std::max(max_t_, t);
-  return util::Status::Ok();
 }
 
 util::Result<BlockMeta> BlockBuilder::Flush(const std::string& dir, util::Env* env) {
@@ -166,7 +206,8 @@ util::Result<BlockMeta> BlockBuilder::Flush(const std::string& dir, util::Env* e
   sorted.reserve(series_.size());
   for (auto& [k, s] : series_) {
     Cut(*s, 0);  // closes the head chunk
-    sorted.push_back(s.get());
+    // As upstream's compaction, a series without samples is left out.
+    if (!s->done.empty()) sorted.push_back(s.get());
   }
   std::sort(sorted.begin(), sorted.end(), [](const Series* a, const Series* b) {
     return model::Labels::Compare(a->labels, b->labels) < 0;
@@ -232,6 +273,7 @@ util::Result<BlockMeta> BlockBuilder::Flush(const std::string& dir, util::Env* e
   }
   if (util::Status st = env->SyncDir(dir); !st.ok()) return st;
   series_.clear();
+  by_ref_.clear();
   num_samples_ = 0;
   min_t_ = std::numeric_limits<int64_t>::max();
   max_t_ = std::numeric_limits<int64_t>::min();

@@ -5,7 +5,8 @@
 // 1 KiB), so a block built from the same samples is byte-identical in its chunks and index to
 // one promtool writes. Flush writes `<dir>/<ULID>` atomically: everything goes into
 // `<ULID>.tmp-for-creation`, is fsynced, and is renamed into place; on failure nothing is left.
-// Not thread-safe.
+// Samples go in one at a time (Append) or in batches as through an upstream head appender
+// (Stage, then Commit). Not thread-safe; distinct builders may be used from distinct threads.
 
 #include <cstdint>
 #include <memory>
@@ -26,15 +27,32 @@ std::string NewUlid(int64_t ms);
 
 class BlockBuilder {
  public:
+  // A series of this builder, for appending without hashing its labels again. Valid until
+  // Flush.
+  enum class SeriesRef : uint32_t {};
+
   // `chunk_range_ms`: chunks never span a multiple of it (upstream uses the block duration).
   explicit BlockBuilder(int64_t chunk_range_ms);
   ~BlockBuilder();
+
+  // The series with these labels, created (without samples) if new.
+  SeriesRef GetOrCreate(const model::Labels& labels);
 
   // Appends a float sample. Errors as upstream's head appender: "out of order sample" for a
   // timestamp before the series' last one, "duplicate sample for timestamp <t>; overrides not
   // allowed: existing <v>, new value <v>" for the same timestamp with another value (the same
   // value again is accepted and ignored).
   util::Status Append(const model::Labels& labels, int64_t t, double v);
+  util::Status Append(SeriesRef ref, int64_t t, double v);
+
+  // Batched appends with the semantics of an upstream headAppender (promtool's backfill
+  // commits every 5000 samples): Stage checks the sample against the committed samples only,
+  // failing as Append does, and keeps it; Commit applies the staged samples in order and
+  // silently drops each one not after its series' last sample (out of order, or a repeated
+  // timestamp, within the batch), as upstream's commit does.
+  util::Status Stage(SeriesRef ref, int64_t t, double v);
+  void Commit();
+  size_t NumStaged() const { return staged_.size(); }
 
   size_t NumSeries() const { return series_.size(); }
   uint64_t NumSamples() const { return num_samples_; }
@@ -42,7 +60,7 @@ class BlockBuilder {
   int64_t MaxTime() const { return max_t_; }
 
   // Writes the block into `dir` (which must exist) and resets the builder. With no samples,
-  // writes nothing and returns a meta with an empty ULID.
+  // writes nothing and returns a meta with an empty ULID. REQUIRES: nothing staged.
   util::Result<BlockMeta> Flush(const std::string& dir, util::Env* env = util::Env::Default());
 
  private:
@@ -58,11 +76,23 @@ class BlockBuilder {
     int64_t head_mint = 0, head_maxt = 0;
     int64_t next_at = 0;
     double last_v = 0;
+    uint32_t ref = 0;
+  };
+  struct Staged {
+    Series* series;
+    int64_t t;
+    double v;
   };
   void Cut(Series& s, int64_t t);
+  // Upstream memSeries.appendable against the committed samples. `*skip`: an exact repeat of
+  // the last sample, to be ignored.
+  static util::Status Check(const Series& s, int64_t t, double v, bool* skip);
+  void AppendChecked(Series& s, int64_t t, double v);
 
   int64_t chunk_range_;
   std::unordered_map<std::string, std::unique_ptr<Series>> series_;
+  std::vector<Series*> by_ref_;
+  std::vector<Staged> staged_;
   uint64_t num_samples_ = 0;
   int64_t min_t_, max_t_;
 };

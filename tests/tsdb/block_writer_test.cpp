@@ -134,6 +134,46 @@ TEST(BlockWriter, AppendErrorsAsUpstream) {
   EXPECT_EQ(b.Append(l, 999, 2).message(), "out of order sample");
 }
 
+// Stage/Commit behave as an upstream head appender batch: checked against what is committed,
+// out-of-order within the batch dropped silently at commit.
+TEST(BlockWriter, StagedBatchesAsUpstreamAppender) {
+  BlockBuilder b(kTwoHours);
+  const BlockBuilder::SeriesRef m = b.GetOrCreate(model::Labels::FromStrings({"__name__", "m"}));
+  const BlockBuilder::SeriesRef n = b.GetOrCreate(model::Labels::FromStrings({"__name__", "n"}));
+  EXPECT_EQ(b.GetOrCreate(model::Labels::FromStrings({"__name__", "m"})), m);
+  ASSERT_TRUE(b.Stage(m, 100, 1).ok());
+  ASSERT_TRUE(b.Stage(m, 50, 2).ok());   // nothing committed yet: accepted, dropped at commit
+  ASSERT_TRUE(b.Stage(m, 100, 3).ok());  // a repeat within the batch: dropped too
+  ASSERT_TRUE(b.Stage(n, 10, 1).ok());
+  EXPECT_EQ(b.NumStaged(), 4u);
+  EXPECT_EQ(b.NumSamples(), 0u);
+  b.Commit();
+  EXPECT_EQ(b.NumStaged(), 0u);
+  EXPECT_EQ(b.NumSamples(), 2u);
+  EXPECT_EQ(b.MinTime(), 10);
+  EXPECT_EQ(b.MaxTime(), 100);
+  // Now checked against the committed samples, with Append's errors.
+  EXPECT_EQ(b.Stage(m, 99, 1).message(), "out of order sample");
+  EXPECT_EQ(b.Stage(m, 100, 2).message(),
+            "duplicate sample for timestamp 100; overrides not allowed: existing 1, new value 2");
+  EXPECT_TRUE(b.Stage(m, 100, 1).ok());  // the committed sample again: ignored
+  EXPECT_EQ(b.NumStaged(), 0u);
+  ASSERT_TRUE(b.Stage(m, 200, 1).ok());
+  ASSERT_TRUE(b.Append(m, 300, 1).ok());  // Append goes straight in
+  b.Commit();                             // 200 is now before 300: dropped
+  EXPECT_EQ(b.NumSamples(), 3u);
+}
+
+TEST(BlockWriter, SeriesWithoutSamplesLeftOut) {
+  ScratchDir dir;
+  BlockBuilder b(kTwoHours);
+  b.GetOrCreate(model::Labels::FromStrings({"__name__", "empty"}));
+  ASSERT_TRUE(b.Append(model::Labels::FromStrings({"__name__", "m"}), 1000, 1).ok());
+  util::Result<BlockMeta> meta = b.Flush(dir.path());
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  EXPECT_EQ(meta->stats.num_series, 1u);
+}
+
 TEST(BlockWriter, FailedWriteLeavesNothing) {
   ScratchDir dir;
   util::FaultInjectionEnv env(util::Env::Default());
