@@ -158,7 +158,7 @@ complete -c promkit -n '__promkit_at promkit \'query labels\'' -l 'end' -r -d 'E
 complete -c promkit -n '__promkit_at promkit \'query labels\'' -l 'match' -r -d 'Series selector.'
 complete -c promkit -n '__promkit_at promkit \'tsdb\'' -f
 complete -c promkit -n '__promkit_at promkit \'tsdb\'' -f -a 'list' -d 'List tsdb blocks.'
-complete -c promkit -n '__promkit_at promkit \'tsdb\'' -f -a 'dump' -d 'Dump data (series+samples or optionally just series) from a TSDB. promkit reads the blocks; samples still only in the WAL (the newest, not yet compacted, of a live data directory) are not read yet.'
+complete -c promkit -n '__promkit_at promkit \'tsdb\'' -f -a 'dump' -d 'Dump data (series+samples or optionally just series) from a TSDB.'
 complete -c promkit -n '__promkit_at promkit \'tsdb\'' -l 'help' -s 'h' -d 'Show context-sensitive help (also try --help-long and --help-man).'
 complete -c promkit -n '__promkit_at promkit \'tsdb\'' -l 'version' -d 'Show application version.'
 complete -c promkit -n '__promkit_at promkit \'tsdb\'' -l 'enable-feature' -r -d 'Comma separated feature names to enable.'
@@ -311,7 +311,7 @@ complete -c promtool -n '__promkit_at promtool \'query labels\'' -l 'end' -r -d 
 complete -c promtool -n '__promkit_at promtool \'query labels\'' -l 'match' -r -d 'Series selector.'
 complete -c promtool -n '__promkit_at promtool \'tsdb\'' -f
 complete -c promtool -n '__promkit_at promtool \'tsdb\'' -f -a 'list' -d 'List tsdb blocks.'
-complete -c promtool -n '__promkit_at promtool \'tsdb\'' -f -a 'dump' -d 'Dump data (series+samples or optionally just series) from a TSDB. promkit reads the blocks; samples still only in the WAL (the newest, not yet compacted, of a live data directory) are not read yet.'
+complete -c promtool -n '__promkit_at promtool \'tsdb\'' -f -a 'dump' -d 'Dump data (series+samples or optionally just series) from a TSDB.'
 complete -c promtool -n '__promkit_at promtool \'tsdb\'' -l 'help' -s 'h' -d 'Show context-sensitive help (also try --help-long and --help-man).'
 complete -c promtool -n '__promkit_at promtool \'tsdb\'' -l 'version' -d 'Show application version.'
 complete -c promtool -n '__promkit_at promtool \'tsdb\'' -l 'experimental' -d 'Enable experimental commands.'
