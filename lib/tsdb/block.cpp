@@ -31,39 +31,6 @@ std::vector<SeriesRef> Subtract(const std::vector<SeriesRef>& a, const std::vect
   return out;
 }
 
-// The series refs of `ix` matching every matcher, sorted (hence in labels order).
-// A matcher that matches the empty string also selects series without its label, so it can
-// only remove series (those whose value it rejects); the others select the union of the
-// postings of the values they accept. With only the former, start from all series.
-util::Result<std::vector<SeriesRef>> PostingsForMatchers(const index::Reader& ix,
-                                                         std::span<const model::Matcher> matchers) {
-  if (matchers.empty()) return std::vector<SeriesRef>{};
-  std::vector<SeriesRef> result;
-  bool have_positive = false;
-  std::vector<SeriesRef> removed;
-  for (const model::Matcher& m : matchers) {
-    std::vector<SeriesRef> acc;
-    bool empty_ok = m.MatchesEmpty();
-    for (std::string_view v : ix.LabelValues(m.name())) {
-      if (m.Matches(v) == empty_ok) continue;  // empty_ok: collect rejected values
-      PROMKIT_ASSIGN_OR_RETURN(std::vector<SeriesRef> p, ix.Postings(m.name(), v));
-      acc = Union(acc, p);
-    }
-    if (empty_ok) {
-      removed = Union(removed, acc);
-    } else if (!have_positive) {
-      result = std::move(acc);
-      have_positive = true;
-    } else {
-      result = Intersect(result, acc);
-    }
-  }
-  if (!have_positive) {
-    PROMKIT_ASSIGN_OR_RETURN(result, ix.AllPostings());
-  }
-  return Subtract(result, removed);
-}
-
 bool Deleted(const tombstones::Intervals& ivs, int64_t t) {
   for (const tombstones::Interval& iv : ivs) {
     if (iv.Contains(t)) return true;
@@ -279,6 +246,38 @@ class BlockQuerier final : public storage::Querier {
 };
 
 }  // namespace
+
+// A matcher that matches the empty string also selects series without its label, so it can
+// only remove series (those whose value it rejects); the others select the union of the
+// postings of the values they accept. With only the former, start from all series.
+util::Result<std::vector<SeriesRef>> PostingsForMatchers(const index::Reader& ix,
+                                                         std::span<const model::Matcher> matchers) {
+  if (matchers.empty()) return std::vector<SeriesRef>{};
+  std::vector<SeriesRef> result;
+  bool have_positive = false;
+  std::vector<SeriesRef> removed;
+  for (const model::Matcher& m : matchers) {
+    std::vector<SeriesRef> acc;
+    bool empty_ok = m.MatchesEmpty();
+    for (std::string_view v : ix.LabelValues(m.name())) {
+      if (m.Matches(v) == empty_ok) continue;  // empty_ok: collect rejected values
+      PROMKIT_ASSIGN_OR_RETURN(std::vector<SeriesRef> p, ix.Postings(m.name(), v));
+      acc = Union(acc, p);
+    }
+    if (empty_ok) {
+      removed = Union(removed, acc);
+    } else if (!have_positive) {
+      result = std::move(acc);
+      have_positive = true;
+    } else {
+      result = Intersect(result, acc);
+    }
+  }
+  if (!have_positive) {
+    PROMKIT_ASSIGN_OR_RETURN(result, ix.AllPostings());
+  }
+  return Subtract(result, removed);
+}
 
 util::Result<std::shared_ptr<Block>> Block::Open(const std::string& dir) {
   auto b = std::make_shared<Block>(Key{});

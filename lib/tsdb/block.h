@@ -6,8 +6,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
+#include "model/matchers.h"
 #include "storage/interface.h"
 #include "tsdb/chunks/reader.h"
 #include "tsdb/index/reader.h"
@@ -50,5 +53,10 @@ class Block : public std::enable_shared_from_this<Block> {
   tombstones::Tombstones tombstones_;
   uint64_t tombstones_size_ = 0;
 };
+
+// The series refs of `ix` matching every matcher, sorted (hence in labels order); none for no
+// matchers.
+util::Result<std::vector<index::SeriesRef>> PostingsForMatchers(
+    const index::Reader& ix, std::span<const model::Matcher> matchers);
 
 }  // namespace promkit::tsdb

@@ -1,10 +1,18 @@
-// promtool's `tsdb` commands over promkit's TSDB readers (lib/tsdb): list and dump. Output,
-// flags and exit codes follow upstream cmd/promtool/tsdb.go.
+// promtool's `tsdb` commands over promkit's TSDB library (lib/tsdb): analyze, list, dump,
+// dump-openmetrics and create-blocks-from openmetrics. Output, flags and exit codes follow upstream
+// cmd/promtool/tsdb.go and backfill.go.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -12,12 +20,17 @@
 
 #include "app.h"
 #include "model/labels.h"
+#include "promql/parser/parser.h"
 #include "storage/interface.h"
 #include "storage/merge.h"
+#include "tsdb/analyze.h"
+#include "tsdb/backfill.h"
 #include "tsdb/db_readonly.h"
-#include "tsdb/selector_stopgap.h"
 #include "util/duration.h"
+#include "util/file.h"
+#include "util/mmap.h"
 #include "util/numbers.h"
+#include "util/source_error.h"
 #include "util/strings.h"
 #include "util/timestamp.h"
 
@@ -87,29 +100,41 @@ struct ListFlags {
   std::string path = std::string(kDefaultDbPath);
 };
 
+const std::vector<std::string> kBlockHeader = {"BLOCK ULID", "MIN TIME",    "MAX TIME",
+                                               "DURATION",   "NUM SAMPLES", "NUM CHUNKS",
+                                               "NUM SERIES", "SIZE"};
+
+// One line of promtool's block table (printBlocks).
+std::vector<std::string> BlockRow(const tsdb::BlockMeta& m, uint64_t bytes, bool human) {
+  // time.Duration(max-min) * time.Millisecond, wrapping as Go's int64 arithmetic does.
+  auto ns = static_cast<int64_t>(
+      (static_cast<uint64_t>(m.max_time) - static_cast<uint64_t>(m.min_time)) * 1000000u);
+  auto size = static_cast<int64_t>(bytes);
+  return {m.ulid,
+          human ? HumanTime(m.min_time) : std::to_string(m.min_time),
+          human ? HumanTime(m.max_time) : std::to_string(m.max_time),
+          util::FormatGoDuration(ns),
+          std::to_string(m.stats.num_samples),
+          std::to_string(m.stats.num_chunks),
+          std::to_string(m.stats.num_series),
+          human ? HumanBytes(size) : std::to_string(size)};
+}
+
 int RunList(const ListFlags& f, Mode mode) {
   util::Result<std::unique_ptr<tsdb::DbReadOnly>> db = tsdb::DbReadOnly::Open(f.path);
   if (!db.ok()) return Fail(db.status());
   PrintWarnings((*db)->warnings(), mode);
-  std::vector<std::vector<std::string>> rows = {{"BLOCK ULID", "MIN TIME", "MAX TIME", "DURATION",
-                                                 "NUM SAMPLES", "NUM CHUNKS", "NUM SERIES",
-                                                 "SIZE"}};
+  std::vector<std::vector<std::string>> rows = {kBlockHeader};
   for (const auto& b : (*db)->blocks()) {
-    const tsdb::BlockMeta& m = b->meta();
-    // time.Duration(max-min) * time.Millisecond, wrapping as Go's int64 arithmetic does.
-    auto ns = static_cast<int64_t>(
-        (static_cast<uint64_t>(m.max_time) - static_cast<uint64_t>(m.min_time)) * 1000000u);
-    auto size = static_cast<int64_t>(b->size());
-    rows.push_back({m.ulid, f.human_readable ? HumanTime(m.min_time) : std::to_string(m.min_time),
-                    f.human_readable ? HumanTime(m.max_time) : std::to_string(m.max_time),
-                    util::FormatGoDuration(ns), std::to_string(m.stats.num_samples),
-                    std::to_string(m.stats.num_chunks), std::to_string(m.stats.num_series),
-                    f.human_readable ? HumanBytes(size) : std::to_string(size)});
+    rows.push_back(BlockRow(b->meta(), b->size(), f.human_readable));
   }
   std::string out = Tabulate(rows);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }
+
+// DumpFlags::format of dump-openmetrics (not a value of dump's --format).
+constexpr std::string_view kOpenMetricsFormat = "openmetrics";
 
 struct DumpFlags {
   int64_t min_time = std::numeric_limits<int64_t>::min();
@@ -181,8 +206,7 @@ int RunDump(const DumpFlags& f, Mode mode) {
   if (match.empty()) match.emplace_back(kDefaultMatch);
   std::vector<std::vector<model::Matcher>> sets;
   for (const std::string& m : match) {
-    // TODO(#4): parse with lib/promql/parser once it lands.
-    util::Result<std::vector<model::Matcher>> ms = tsdb::ParseSelectorStopgap(m);
+    util::Result<std::vector<model::Matcher>> ms = promql::parser::ParseMetricSelector(m);
     if (!ms.ok()) return Fail(ms.status());
     sets.push_back(std::move(*ms));
   }
@@ -222,6 +246,34 @@ int RunDump(const DumpFlags& f, Mode mode) {
       // Merged selectors yield each series once; upstream also dedups consecutive repeats.
       if (line != last_json) out += line + "\n";
       last_json = std::move(line);
+    } else if (f.format == kOpenMetricsFormat) {
+      // upstream formatSeriesSetOpenMetrics: name, the other labels condensed, the value as
+      // %g and the time as seconds with %.3f; the series ends at its first non-float sample.
+      const model::Labels& ls = s.Labels();
+      std::string prefix(ls.MetricName());
+      prefix += '{';
+      bool first = true;
+      for (const model::Label& l : ls) {
+        if (l.name == model::kMetricName) continue;
+        if (!first) prefix += ',';
+        first = false;
+        prefix += l.name;
+        prefix += '=';
+        util::AppendGoQuote(prefix, l.value);
+      }
+      prefix += '}';
+      std::unique_ptr<storage::SampleIterator> it = s.Iterator();
+      while (it->Next() == storage::ValueType::kFloat) {
+        out += prefix;
+        out += ' ';
+        util::AppendFloat(out, it->AtFloat(), 'g', -1);
+        out += ' ';
+        util::AppendFloat(out, static_cast<double>(it->AtT()) / 1000, 'f', 3);
+        out += '\n';
+      }
+      // Upstream then returns the series set's error and so drops a chunk error; promkit
+      // reports it.
+      err = it->Err();
     } else {
       std::string labels = s.Labels().ToString();
       std::unique_ptr<storage::SampleIterator> it = s.Iterator();
@@ -242,6 +294,7 @@ int RunDump(const DumpFlags& f, Mode mode) {
     }
     if (out.size() > (1 << 16)) flush();
   }
+  if (err.ok() && f.format == kOpenMetricsFormat) out += "# EOF\n";
   flush();
   if (err.ok()) err = ss->Err();
   util::Status close = q->Close();
@@ -250,11 +303,262 @@ int RunDump(const DumpFlags& f, Mode mode) {
   return kExitOk;
 }
 
+// ---------------------------------------------------------------------------------------------
+// create-blocks-from openmetrics (upstream cmd/promtool/backfill.go and backfillOpenMetrics).
+
+struct CreateBlocksFlags {
+  bool human_readable = false;
+  bool quiet = false;
+  std::string max_block_duration;   // Go duration; empty: unset
+  std::vector<std::string> labels;  // name=value
+  std::string input;
+  std::string output = std::string(kDefaultDbPath);
+};
+
+std::string UsageError(Mode mode, std::string_view msg) {
+  return fmt::format("{}: error: {}, try --help\n", ProgramName(mode), msg);
+}
+
+// Go's lower-case errno texts ("no such file or directory").
+std::string ErrnoText(int err) {
+  std::string msg = std::generic_category().message(err);
+  if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+  return msg;
+}
+
+// Go's os.MkdirAll(path, 0777), with its *PathError texts.
+util::Status MkdirAll(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return util::Status::Ok();
+    return util::Status::IoError(fmt::format("mkdir {}: {}", path, ErrnoText(ENOTDIR)));
+  }
+  size_t end = path.size();
+  while (end > 1 && path[end - 1] == '/') --end;
+  size_t slash = path.rfind('/', end - 1);
+  if (slash != std::string::npos && slash > 0) {
+    if (util::Status st2 = MkdirAll(path.substr(0, slash)); !st2.ok()) return st2;
+  }
+  if (::mkdir(path.c_str(), 0777) != 0) {
+    const int err = errno;
+    if (::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return util::Status::Ok();
+    return util::Status::IoError(fmt::format("mkdir {}: {}", path, ErrnoText(err)));
+  }
+  return util::Status::Ok();
+}
+
+// The input as promtool 3.x reads it: pipes and terminals read whole, files mmapped.
+struct Input {
+  std::unique_ptr<util::MappedFile> mapped;
+  std::string read;
+  std::string_view data() const { return mapped ? mapped->data() : std::string_view(read); }
+};
+
+util::Result<Input> ReadInput(const std::string& path) {
+  Input in;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return util::Status::IoError(fmt::format("stat {}: {}", path, ErrnoText(errno)));
+  }
+  if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
+    PROMKIT_ASSIGN_OR_RETURN(in.read, util::ReadFile(path));
+    return in;
+  }
+  // fileutil.OpenMmapFile: open, then mmap the file's size (which fails for 0 and for
+  // directories).
+  if (S_ISDIR(st.st_mode) || st.st_size == 0) {
+    if (int fd = ::open(path.c_str(), O_RDONLY); fd < 0) {
+      return util::Status::IoError(
+          fmt::format("try lock file: open {}: {}", path, ErrnoText(errno)));
+    } else {
+      ::close(fd);
+    }
+    return util::Status::IoError(
+        fmt::format("mmap, size {}: {}", st.st_size, ErrnoText(st.st_size == 0 ? EINVAL : ENODEV)));
+  }
+  util::Result<std::unique_ptr<util::MappedFile>> m = util::MappedFile::Open(path);
+  if (!m.ok()) return m.status().Wrap("try lock file");
+  in.mapped = std::move(*m);
+  return in;
+}
+
+int RunCreateBlocks(const CreateBlocksFlags& f, Mode mode) {
+  // What kingpin checks while parsing the flags.
+  tsdb::BackfillOptions opts;
+  if (!f.max_block_duration.empty()) {
+    util::Result<int64_t> d = util::ParseGoDuration(f.max_block_duration);
+    if (!d.ok()) {
+      std::fputs(UsageError(mode, d.status().ToString()).c_str(), stderr);
+      return kExitFailure;
+    }
+    opts.max_block_duration_ms = *d / 1000000;
+  }
+  for (const std::string& l : f.labels) {
+    const size_t eq = l.find('=');
+    if (eq == std::string::npos) {
+      std::fputs(UsageError(mode, fmt::format("expected KEY=VALUE got '{}'", l)).c_str(), stderr);
+      return kExitFailure;
+    }
+    opts.labels.emplace_back(l.substr(0, eq), l.substr(eq + 1));
+  }
+
+  util::Result<Input> in = ReadInput(f.input);
+  if (!in.ok()) return Fail(in.status());
+  if (util::Status st = MkdirAll(f.output); !st.ok()) {
+    return Fail(st.Wrap("create output dir"));
+  }
+  bool wrote_header = false;
+  auto print = [&](const tsdb::CreatedBlock& b) {
+    if (f.quiet) return;
+    std::vector<std::vector<std::string>> rows;
+    if (!wrote_header) rows.push_back(kBlockHeader);
+    wrote_header = true;
+    rows.push_back(BlockRow(b.meta, b.size, f.human_readable));
+    std::string out = Tabulate(rows);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+  };
+  const std::string_view data = in->data();
+  std::optional<tsdb::BackfillFailure> failure =
+      tsdb::CreateBlocksFromOpenMetrics(data, f.output, opts, print);
+  if (!failure) return kExitOk;
+  std::string msg = failure->status.ToString() + "\n";
+  // promkit's addition: where in the input, with the line and a caret.
+  if (mode == Mode::kPromkit && failure->offset) {
+    const size_t off = std::min(*failure->offset, data.size());
+    const util::LineCol pos = util::PositionOf(data, off);
+    msg += fmt::format("{}:{}:{}:\n", f.input, pos.line, pos.col);
+    msg += util::RenderCaret(data, off);
+  }
+  std::fputs(msg.c_str(), stderr);
+  return kExitFailure;
+}
+
+// ---------------------------------------------------------------------------------------------
+// analyze (upstream analyzeBlock, analyzeCompaction and displayHistogram).
+
+struct AnalyzeFlags {
+  int limit = 20;
+  bool extended = false;
+  std::string match;
+  std::string path = std::string(kDefaultDbPath);
+  std::string block_id;
+};
+
+void AppendTop(std::string& out, std::string_view title, const std::vector<tsdb::CountedKey>& l,
+               int limit) {
+  out += title;
+  for (size_t i = 0; i < l.size() && static_cast<int64_t>(i) < limit; ++i) {
+    out += fmt::format("{} {}\n", l[i].count, l[i].key);
+  }
+}
+
+// upstream generateBucket
+void BucketBounds(int min, int max, int* start, int* end, int* step) {
+  const int s = (max - min) / 10;
+  *step = 10;
+  while (*step < s && *step <= 10000) *step *= 10;
+  *start = min - min % *step;
+  *end = max - max % *step + *step;
+}
+
+// upstream displayHistogram: min/avg/max, then one line per bucket with a bar of '#', one per
+// percent of all chunks.
+void AppendHistogram(std::string& out, std::string_view what, std::vector<int> data, size_t total) {
+  if (data.empty()) {
+    out += fmt::format("{}: N/A\n\n", what);
+    return;
+  }
+  std::sort(data.begin(), data.end());
+  int start, end, step;
+  BucketBounds(data.front(), data.back(), &start, &end, &step);
+  std::vector<int> buckets(static_cast<size_t>((end - start) / step + 1));
+  int64_t sum = 0;
+  int max_count = 0;
+  for (int c : data) {
+    sum += c;
+    int& b = buckets[static_cast<size_t>((c - start) / step)];
+    max_count = std::max(max_count, ++b);
+  }
+  const int64_t avg = sum / static_cast<int64_t>(data.size());
+  out += fmt::format("{} (min/avg/max): {}/{}/{}\n", what, data.front(), avg, data.back());
+  const size_t left = std::to_string(end).size();
+  const size_t right = std::to_string(end + step).size();
+  const size_t count_w = std::to_string(max_count).size();
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    const int b = static_cast<int>(i);
+    const int64_t pct = 100 * static_cast<int64_t>(buckets[i]) / static_cast<int64_t>(total);
+    out += fmt::format("[{:>{}}, {:>{}}]: {:>{}} {}\n", b * step + start + 1, left,
+                       (b + 1) * step + start, right, buckets[i], count_w,
+                       std::string(static_cast<size_t>(std::max<int64_t>(pct, 0)), '#'));
+  }
+  out += '\n';
+}
+
+int RunAnalyze(const AnalyzeFlags& f) {
+  std::vector<model::Matcher> matchers;
+  if (!f.match.empty()) {
+    util::Result<std::vector<model::Matcher>> ms = promql::parser::ParseMetricSelector(f.match);
+    if (!ms.ok()) return Fail(ms.status());
+    matchers = std::move(*ms);
+  }
+  util::Result<std::shared_ptr<tsdb::Block>> block = tsdb::OpenBlockToAnalyze(f.path, f.block_id);
+  if (!block.ok()) return Fail(block.status());
+  util::Result<tsdb::BlockAnalysis> r = tsdb::AnalyzeBlock(**block, matchers, f.extended);
+  const tsdb::BlockMeta& m = (*block)->meta();
+  // Upstream prints as it goes: the header comes out even when reading the index fails.
+  std::string out = fmt::format("Block ID: {}\n", m.ulid);
+  auto ns = static_cast<int64_t>(
+      (static_cast<uint64_t>(m.max_time) - static_cast<uint64_t>(m.min_time)) * 1000000u);
+  out += fmt::format("Duration: {}\n", util::FormatGoDuration(ns));
+  out += fmt::format("Total Series: {}\n", m.stats.num_series);
+  if (!f.match.empty()) out += fmt::format("Matcher: {}\n", f.match);
+  if (!r.ok()) {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+    return Fail(r.status());
+  }
+  const tsdb::BlockAnalysis& a = *r;
+  out += fmt::format("Label names: {}\n", a.label_names);
+  if (a.matched_series) out += fmt::format("Matched series: {}\n", *a.matched_series);
+  out += fmt::format("Postings (unique label pairs): {}\n", a.label_pairs);
+  out += fmt::format("Postings entries (total label pairs): {}\n", a.label_entries);
+  AppendTop(out, "\nLabel pairs most involved in churning:\n", a.churn_pairs, f.limit);
+  AppendTop(out, "\nLabel names most involved in churning:\n", a.churn_names, f.limit);
+  AppendTop(out, "\nMost common label pairs:\n", a.common_pairs, f.limit);
+  AppendTop(out, "\nLabel names with highest cumulative label value length:\n", a.value_lengths,
+            f.limit);
+  AppendTop(out, "\nHighest cardinality labels:\n", a.cardinality, f.limit);
+  AppendTop(out, "\nHighest cardinality metric names:\n", a.metric_names, f.limit);
+  if (a.extended) {
+    out += "\nCompaction analysis:\n\n";
+    AppendHistogram(out, "samples per float chunk", a.float_chunk_samples, a.total_chunks);
+    AppendHistogram(out, "bytes per float chunk", a.float_chunk_bytes, a.total_chunks);
+    AppendHistogram(out, "samples per histogram chunk", a.histogram_chunk_samples, a.total_chunks);
+    AppendHistogram(out, "bytes per histogram chunk", a.histogram_chunk_bytes, a.total_chunks);
+    AppendHistogram(out, "buckets per histogram chunk", a.histogram_chunk_buckets, a.total_chunks);
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
 }  // namespace
 
 void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code) {
   CLI::App* tsdb = root.add_subcommand("tsdb", "Run tsdb commands.");
   tsdb->require_subcommand(1);
+
+  auto af = std::make_shared<AnalyzeFlags>();
+  CLI::App* analyze = tsdb->add_subcommand(
+      "analyze", "Analyze churn, label pair cardinality and compaction efficiency.");
+  analyze->add_option("--limit", af->limit, "How many items to show in each list.")
+      ->default_str("20");
+  analyze->add_flag("--extended", af->extended, "Run extended analysis.");
+  analyze->add_option("--match", af->match,
+                      "Series selector to analyze. Only 1 set of matchers is supported now.");
+  analyze->add_option("db path", af->path, std::string(kDbPathHelp));
+  analyze->add_option("block id", af->block_id, "Block to analyze (default is the last block).");
+  analyze->callback([af, exit_code] { *exit_code = RunAnalyze(*af); });
 
   auto lf = std::make_shared<ListFlags>();
   CLI::App* list = tsdb->add_subcommand("list", "List tsdb blocks.");
@@ -279,6 +583,52 @@ void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code) {
       ->check(CLI::IsMember({"prom", "seriesjson"}));
   dump->add_option("db path", df->path, std::string(kDbPathHelp));
   dump->callback([df, mode, exit_code] { *exit_code = RunDump(*df, mode); });
+
+  auto of = std::make_shared<DumpFlags>();
+  of->format = std::string(kOpenMetricsFormat);
+  CLI::App* dump_om = tsdb->add_subcommand(
+      "dump-openmetrics",
+      "[Experimental] Dump samples from a TSDB into OpenMetrics text format, excluding native "
+      "histograms and staleness markers, which are not representable in OpenMetrics.");
+  dump_om
+      ->add_option("--min-time", of->min_time,
+                   "Minimum timestamp to dump, in milliseconds since the Unix epoch.")
+      ->default_str(std::to_string(std::numeric_limits<int64_t>::min()));
+  dump_om
+      ->add_option("--max-time", of->max_time,
+                   "Maximum timestamp to dump, in milliseconds since the Unix epoch.")
+      ->default_str(std::to_string(std::numeric_limits<int64_t>::max()));
+  dump_om->add_option("--match", of->match, "Series selector. Can be specified multiple times.")
+      ->default_str(std::string(kDefaultMatch));
+  dump_om->add_option("db path", of->path, std::string(kDbPathHelp));
+  dump_om->callback([of, mode, exit_code] { *exit_code = RunDump(*of, mode); });
+
+  auto cf = std::make_shared<CreateBlocksFlags>();
+  CLI::App* create = tsdb->add_subcommand(
+      "create-blocks-from",
+      "[Experimental] Import samples from input and produce TSDB blocks. Please refer to the "
+      "storage docs for more details.");
+  create->require_subcommand(1);
+  create->add_flag("-r,--human-readable", cf->human_readable, "Print human readable values.");
+  create->add_flag("-q,--quiet", cf->quiet, "Do not print created blocks.");
+  CLI::Option* mbd = create->add_option(
+      "--max-block-duration", cf->max_block_duration,
+      "Maximum duration created blocks may span. Anything less than 2h is ignored.");
+  mbd->option_text("<duration>");
+  if (mode == Mode::kPromtool) mbd->group("");  // hidden in promtool's help, as upstream
+  CLI::App* om = create->add_subcommand(
+      "openmetrics",
+      "Import samples from OpenMetrics input and produce TSDB blocks. Please refer to the "
+      "storage docs for more details.");
+  om->add_option("--label", cf->labels,
+                 "Label to attach to metrics. Can be specified multiple times. Example "
+                 "--label=label_name=label_value")
+      ->option_text("LABEL")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  om->add_option("input file", cf->input, "OpenMetrics file to read samples from.")->required();
+  om->add_option("output directory", cf->output, "Output directory for generated blocks.")
+      ->default_str(std::string(kDefaultDbPath));
+  om->callback([cf, mode, exit_code] { *exit_code = RunCreateBlocks(*cf, mode); });
 }
 
 }  // namespace promkit::cli
