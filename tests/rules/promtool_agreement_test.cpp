@@ -25,9 +25,9 @@ enum Channel : unsigned { kExit = 1, kStdout = 2, kStderr = 4 };
 
 struct Case {
   std::string dir;  // under testdata/
-  std::vector<std::string> args;
+  std::vector<std::string> args = {};
   unsigned differs = 0;  // channels where 3.x differs from 2.42
-  std::string why;
+  std::string why = {};
 };
 
 const std::vector<Case>& Cases() {
@@ -141,8 +141,8 @@ const std::vector<Case>& Cases() {
        {"prometheusrule_bad.yml"},
        kStderr,
        "promkit reads PrometheusRule manifests: the error is in the rule, not the wrapper"},
-      {"rules", {"missing.yml"}},
-      {"rules", {"."}},
+      {"rules", {"missing.yml"}, 0, ""},
+      {"rules", {"."}, 0, ""},
   };
   return kCases;
 }
