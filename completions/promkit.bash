@@ -5,7 +5,7 @@
 # for the command path "$1".
 _promkit_tree_promkit() {
   case "$1" in
-    '') _pk_cmds='help check scrape query tsdb promql'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    '') _pk_cmds='help check scrape query repl tsdb promql'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check') _pk_cmds='config web-config rules metrics'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check config') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --syntax-only --lint --lint-fatal --ignore-unknown-fields --agent'; _pk_vflags='--enable-feature --lint' ;;
@@ -18,6 +18,7 @@ _promkit_tree_promkit() {
     'query range') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --header --start --end --step --query.lookback-delta --query.max-samples --query.timeout --query.subquery-step --stats'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --header --start --end --step --query.lookback-delta --query.max-samples --query.timeout --query.subquery-step' ;;
     'query series') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --match --start --end'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --match --start --end' ;;
     'query labels') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --start --end --match'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --start --end --match' ;;
+    'repl') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --execute -e --format --query.lookback-delta --query.timeout --query.max-samples --stats'; _pk_vflags='--enable-feature --execute -e --format --query.lookback-delta --query.timeout --query.max-samples' ;;
     'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r'; _pk_vflags='--enable-feature' ;;
     'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --min-time --max-time --match --format'; _pk_vflags='--enable-feature --min-time --max-time --match --format' ;;
@@ -44,6 +45,7 @@ _promkit_values_promkit() {
     'query series|-o') _pk_values='promql json table' ;;
     'query labels|--format') _pk_values='promql json table' ;;
     'query labels|-o') _pk_values='promql json table' ;;
+    'repl|--format') _pk_values='auto table json graph csv' ;;
     'tsdb dump|--format') _pk_values='prom seriesjson' ;;
     'promql label-matchers set|--type') _pk_values='= != =~ !~' ;;
     'promql label-matchers set|-t') _pk_values='= != =~ !~' ;;

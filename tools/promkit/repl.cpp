@@ -494,7 +494,7 @@ void RegisterRepl(CLI::App& root, Mode mode, int* exit_code) {
   cmd->add_option("db", f->db, "Data directory (a live Prometheus directory is fine).")
       ->default_str("data/");
   cmd->add_option("-e,--execute", f->exprs,
-                  "Run this statement (PromQL or a dot-command) and exit. Repeatable.")
+                  "Run this statement (PromQL or a dot-command), then exit.")
       ->option_text("STATEMENT");
   std::vector<std::string> formats;
   for (std::string_view n : repl::FormatNames()) formats.emplace_back(n);
