@@ -691,6 +691,7 @@ void BuildApp(CLI::App& app, Mode mode, int* exit_code) {
   if (mode == Mode::kPromkit) RegisterScrape(app, mode, exit_code);
   RegisterQuery(app, mode, exit_code);
   RegisterRepl(app, mode, exit_code);
+  RegisterTest(app, mode, exit_code);
   RegisterTsdb(app, mode, exit_code);
   RegisterPromql(app, mode, exit_code);
   RegisterDocs(app, mode, exit_code);

@@ -50,6 +50,8 @@ void RegisterCheckWebConfig(CLI::App& check, Mode mode, int* exit_code);
 void RegisterScrape(CLI::App& root, Mode mode, int* exit_code);
 void RegisterQuery(CLI::App& root, Mode mode, int* exit_code);
 void RegisterRepl(CLI::App& root, Mode mode, int* exit_code);
+// The `test` family: `test rules` (test_rules.cpp).
+void RegisterTest(CLI::App& root, Mode mode, int* exit_code);
 void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code);
 void RegisterDocs(CLI::App& root, Mode mode, int* exit_code);
 void RegisterPromql(CLI::App& root, Mode mode, int* exit_code);
