@@ -28,6 +28,13 @@ namespace {
 // the parser waits (bounds the memory in flight).
 constexpr size_t kBatchSamples = 4096;
 constexpr size_t kMaxQueuedBatches = 16;
+// How much more input is parsed before telling the caller again that it is done with it.
+constexpr size_t kReleaseEvery = 8 << 20;
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 struct Sample {
   uint32_t series;  // index in SeriesTable
@@ -319,11 +326,13 @@ std::optional<BackfillFailure> CreateBlocksFromOpenMetrics(
   };
 
   // Pass 1 (promtool's getMinAndMaxTimestamps, fused with routing samples to their windows).
-  std::unordered_map<std::string_view, uint32_t> by_bytes;
+  // Keys are copies: the caller may release the input behind the parser.
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> by_bytes;
   std::unordered_map<std::string, uint32_t> by_labels;
   std::unordered_map<int64_t, std::vector<Sample>> pending;
   int64_t mint = std::numeric_limits<int64_t>::max();
   int64_t maxt = std::numeric_limits<int64_t>::min();
+  size_t released = 0;
   std::unique_ptr<textparse::Parser> p = textparse::NewOpenMetricsParser(input);
   while (p->Next()) {
     if (p->entry() != textparse::Entry::kSeries) continue;
@@ -345,7 +354,7 @@ std::optional<BackfillFailure> CreateBlocksFromOpenMetrics(
       auto [lit, inserted] = by_labels.try_emplace(std::string(info.labels.encoded()), 0);
       if (inserted) lit->second = table.Add(std::move(info));
       id = lit->second;
-      by_bytes.emplace(bytes, id);
+      by_bytes.emplace(std::string(bytes), id);
     }
     const int64_t t = *ts;
     mint = std::min(mint, t);
@@ -357,6 +366,10 @@ std::optional<BackfillFailure> CreateBlocksFromOpenMetrics(
     if (buf.size() >= kBatchSamples) {
       owner(window).Push(Batch{window, std::move(buf)});
       buf = std::vector<Sample>();
+    }
+    if (opts.input_consumed && offset >= released + kReleaseEvery) {
+      released = offset;
+      opts.input_consumed(released);
     }
   }
   if (!p->Err().ok()) {

@@ -47,6 +47,9 @@ struct BackfillOptions {
   // Threads building blocks besides the parsing one; 0: one per core.
   unsigned threads = 0;
   util::Env* env = util::Env::Default();
+  // Called on the calling thread now and then with the length of the input prefix no longer
+  // needed (the caller may then release its memory; error positions still index the whole).
+  std::function<void(size_t)> input_consumed;
 };
 
 struct CreatedBlock {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <system_error>
 
@@ -47,6 +48,12 @@ Result<std::unique_ptr<MappedFile>> MappedFile::Open(const std::string& path) {
   }
   ::close(fd);  // the mapping keeps the file alive
   return std::make_unique<MappedFile>(Key{}, path, addr, size);
+}
+
+void MappedFile::ReleasePrefix(size_t n) const {
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  n = std::min(n, size_) / page * page;
+  if (addr_ != nullptr && n > 0) ::madvise(addr_, n, MADV_DONTNEED);
 }
 
 MappedFile::~MappedFile() {

@@ -24,6 +24,9 @@ class MappedFile {
   std::string_view data() const { return {static_cast<const char*>(addr_), size_}; }
   size_t size() const { return size_; }
   const std::string& path() const { return path_; }
+  // Lets this process's resident memory drop the mapped pages of [0, n) (rounded down to whole
+  // pages); they are read from the file again if touched. For sequential readers of big files.
+  void ReleasePrefix(size_t n) const;
 
   MappedFile(Key, std::string path, void* addr, size_t size)
       : path_(std::move(path)), addr_(addr), size_(size) {}

@@ -419,6 +419,10 @@ int RunCreateBlocks(const CreateBlocksFlags& f, Mode mode) {
     std::fflush(stdout);
   };
   const std::string_view data = in->data();
+  if (in->mapped) {
+    // Keeps resident memory flat: the parser reads the file once, front to back.
+    opts.input_consumed = [m = in->mapped.get()](size_t n) { m->ReleasePrefix(n); };
+  }
   std::optional<tsdb::BackfillFailure> failure =
       tsdb::CreateBlocksFromOpenMetrics(data, f.output, opts, print);
   if (!failure) return kExitOk;
