@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <limits>
 
 #include <fmt/core.h>
@@ -784,8 +785,14 @@ Session::Outcome Session::Query(std::string_view text) {
   const std::string query(text);
   const bool done = runner_->Run([result, engine, db, query, w](const std::atomic<bool>& cancel) {
     DbQueryable q(db, &cancel);
-    *result = w.range ? engine.RangeQuery(q, query, w.start, w.end, w.step)
-                      : engine.InstantQuery(q, query, w.start);
+    try {
+      *result = w.range ? engine.RangeQuery(q, query, w.start, w.end, w.step)
+                        : engine.InstantQuery(q, query, w.start);
+    } catch (const std::exception& e) {  // e.g. bad_alloc: fail the query, not the shell
+      result->value = promql::Value{};
+      result->error_type = promql::ErrorType::kInternal;
+      result->error = e.what();
+    }
   });
   if (!done) {
     PrintError("query canceled");
@@ -885,7 +892,12 @@ Session::Outcome Session::Explain(std::string_view text) {
     DbQueryable q(db, &cancel);
     for (size_t i = 0; i < uses->size(); ++i) {
       const SelectorUse& u = (*uses)[i];
-      if (u.known) (*counts)[i] = CountSelector(q, *u.matchers, u.mint, u.maxt);
+      if (!u.known) continue;
+      try {
+        (*counts)[i] = CountSelector(q, *u.matchers, u.mint, u.maxt);
+      } catch (const std::exception& e) {
+        (*counts)[i].status = util::Status::Internal(e.what());
+      }
     }
   });
   std::string out = (*tree)->Pretty(0) + "\n";
@@ -963,8 +975,13 @@ Session::Outcome Session::Series(std::string_view text) {
       return;
     }
     std::unique_ptr<storage::SeriesSet> set = (*querier)->Select(true, nullptr, *ms);
-    while (set->Next()) found->push_back(set->At().Labels());
-    *status = set->Err();
+    try {
+      while (set->Next()) found->push_back(set->At().Labels());
+      *status = set->Err();
+    } catch (const std::exception& e) {
+      found->clear();
+      *status = util::Status::Internal(e.what());
+    }
     set.reset();
     (void)(*querier)->Close();
   });
