@@ -5,7 +5,7 @@
 # for the command path "$1".
 _promkit_tree_promkit() {
   case "$1" in
-    '') _pk_cmds='help check scrape query repl tsdb promql'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    '') _pk_cmds='help check scrape query repl test tsdb promql'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check') _pk_cmds='config web-config rules metrics'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check config') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --syntax-only --lint --lint-fatal --ignore-unknown-fields --agent'; _pk_vflags='--enable-feature --lint' ;;
@@ -19,9 +19,15 @@ _promkit_tree_promkit() {
     'query series') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --match --start --end'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --match --start --end' ;;
     'query labels') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --start --end --match'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --start --end --match' ;;
     'repl') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --execute -e --format --query.lookback-delta --query.timeout --query.max-samples --stats'; _pk_vflags='--enable-feature --execute -e --format --query.lookback-delta --query.timeout --query.max-samples' ;;
-    'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'test') _pk_cmds='rules'; _pk_flags='--help -h --version --enable-feature --junit'; _pk_vflags='--enable-feature --junit' ;;
+    'test rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --junit --run --debug --diff --ignore-unknown-fields'; _pk_vflags='--enable-feature --junit --run' ;;
+    'tsdb') _pk_cmds='analyze list dump dump-openmetrics create-blocks-from'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'tsdb analyze') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --limit --extended --match'; _pk_vflags='--enable-feature --limit --match' ;;
     'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r'; _pk_vflags='--enable-feature' ;;
     'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --min-time --max-time --match --format'; _pk_vflags='--enable-feature --min-time --max-time --match --format' ;;
+    'tsdb dump-openmetrics') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --min-time --max-time --match'; _pk_vflags='--enable-feature --min-time --max-time --match' ;;
+    'tsdb create-blocks-from') _pk_cmds='openmetrics'; _pk_flags='--help -h --version --enable-feature --human-readable -r --quiet -q --max-block-duration'; _pk_vflags='--enable-feature --max-block-duration' ;;
+    'tsdb create-blocks-from openmetrics') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r --quiet -q --max-block-duration --label'; _pk_vflags='--enable-feature --max-block-duration --label' ;;
     'promql') _pk_cmds='format label-matchers'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql format') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql label-matchers') _pk_cmds='set delete'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
@@ -57,7 +63,7 @@ _promkit_values_promkit() {
 # for the command path "$1".
 _promkit_tree_promtool() {
   case "$1" in
-    '') _pk_cmds='help check query tsdb promql'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    '') _pk_cmds='help check query test tsdb promql'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check') _pk_cmds='config web-config rules metrics'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --syntax-only --lint --lint-fatal --ignore-unknown-fields --agent'; _pk_vflags='--enable-feature --lint' ;;
@@ -69,9 +75,15 @@ _promkit_tree_promtool() {
     'query range') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file --header --start --end --step'; _pk_vflags='--enable-feature --format -o --http.config.file --header --start --end --step' ;;
     'query series') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file --match --start --end'; _pk_vflags='--enable-feature --format -o --http.config.file --match --start --end' ;;
     'query labels') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file --start --end --match'; _pk_vflags='--enable-feature --format -o --http.config.file --start --end --match' ;;
-    'tsdb') _pk_cmds='list dump'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'test') _pk_cmds='rules'; _pk_flags='--help -h --version --experimental --enable-feature --junit'; _pk_vflags='--enable-feature --junit' ;;
+    'test rules') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --junit --run --debug --diff --ignore-unknown-fields'; _pk_vflags='--enable-feature --junit --run' ;;
+    'tsdb') _pk_cmds='analyze list dump dump-openmetrics create-blocks-from'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'tsdb analyze') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --limit --extended --match'; _pk_vflags='--enable-feature --limit --match' ;;
     'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --human-readable -r'; _pk_vflags='--enable-feature' ;;
     'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --min-time --max-time --match --format'; _pk_vflags='--enable-feature --min-time --max-time --match --format' ;;
+    'tsdb dump-openmetrics') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --min-time --max-time --match'; _pk_vflags='--enable-feature --min-time --max-time --match' ;;
+    'tsdb create-blocks-from') _pk_cmds='openmetrics'; _pk_flags='--help -h --version --experimental --enable-feature --human-readable -r --quiet -q'; _pk_vflags='--enable-feature' ;;
+    'tsdb create-blocks-from openmetrics') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --human-readable -r --quiet -q --label'; _pk_vflags='--enable-feature --label' ;;
     'promql') _pk_cmds='format label-matchers'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql format') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql label-matchers') _pk_cmds='set delete'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
