@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+
 #include "promql/engine.h"
 #include "tsdb/db_readonly.h"
 using namespace promkit;
@@ -17,17 +18,25 @@ struct Q : storage::Queryable {
 };
 int main(int argc, char** argv) {
   auto db = tsdb::DbReadOnly::Open(argv[1]);
-  if (!db.ok()) { std::cerr << db.status().message() << "\n"; return 1; }
-  Q q; q.db = db->get();
+  if (!db.ok()) {
+    std::cerr << db.status().message() << "\n";
+    return 1;
+  }
+  Q q;
+  q.db = db->get();
   promql::Engine eng;
   int64_t end = std::stoll(argv[2]) * 1000, start = end - 6 * 3600 * 1000;
   for (int i = 3; i < argc; ++i) {
-    double best = 1e9; size_t n = 0; std::string err;
+    double best = 1e9;
+    size_t n = 0;
+    std::string err;
     for (int rep = 0; rep < 3; ++rep) {
       auto t0 = std::chrono::steady_clock::now();
       auto r = eng.RangeQuery(q, argv[i], start, end, 15000);
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      best = std::min(best, s); n = r.value.matrix.size(); err = r.error;
+      best = std::min(best, s);
+      n = r.value.matrix.size();
+      err = r.error;
     }
     printf("%.4f s  %zu series %s  %s\n", best, n, err.c_str(), argv[i]);
   }
