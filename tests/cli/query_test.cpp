@@ -569,6 +569,43 @@ TEST_F(QueryServerTest, RelativeTimes) {
   }
 }
 
+// `repl --url` prints what `repl DIR` prints over the same blocks: tables, CSV, series, label
+// and metric lists, .explain's counts (asked of the server as aggregations) and errors.
+TEST_F(QueryServerTest, ReplOverTheServerMatchesReplOverTheDirectory) {
+  const std::string script =
+      ".at 1700000307.5\n"
+      "http_requests_total\n"
+      "rate(http_requests_total[5m])\n"
+      "sum by (code) (rate(http_requests_total[5m])) > 0\n"
+      "label_replace(rate(http_requests_total[5m]), \"code\", \"x\", \"\", \"\")\n"
+      ".series http_requests_total\n"
+      ".labels\n"
+      ".labels code\n"
+      ".metrics http\n"
+      ".explain sum(rate(http_requests_total[5m])) / sum(http_requests_total offset 1m)\n"
+      ".range 1700000333.5 1700001233.5 37s\n"
+      ".format csv\n"
+      "rate(http_requests_total[5m])\n"
+      ".format table\n"
+      ".at 1700020307.5\n"
+      "histogram_quantile(0.9, sum by (le, job) (rate(req_duration_seconds_bucket[5m])))\n"
+      "weird\n"
+      "sum(foo\n";
+  const fs::path file = LinkDir() / "repl-script";
+  testutil::WriteFileOrDie(file, script);
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"promkit", "repl", "--no-stats"});
+    fs::path program = testutil::LinkBinary(PROMKIT_BINARY, LinkDir() / "bin", "promkit");
+    return testutil::RunProcess(program, args, script, PROMKIT_SOURCE_DIR, {"COLUMNS=100"});
+  };
+  ProcessResult local = run({LocalDir()});
+  ProcessResult remote = run({"--url", Server()});
+  EXPECT_EQ(local.exit_code, 1) << Show(local);  // the last two statements fail
+  EXPECT_EQ(Show(remote), Show(local));
+  EXPECT_NE(local.out.find("http_requests_total[5m]"), std::string::npos) << local.out;
+  EXPECT_NE(local.err.find("same labelset"), std::string::npos) << local.err;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The HTTP client against canned responses.
 
@@ -711,6 +748,61 @@ TEST(QueryClient, HttpConfigFile) {
   EXPECT_EQ(r.err, fmt::format("promtool: error: path '{}' does not exist, try --help\n",
                                (dir / "missing.yml").string()));
   EXPECT_EQ(server.requests().size(), 2u);
+}
+
+// `repl --url` against canned answers: the client options reach the server, API errors and
+// unreachable servers fail the statement (not the shell), completion data comes from the label
+// endpoints.
+TEST(ReplClient, SendsOptionsAndReportsFailures) {
+  testutil::HttpServer server([](const testutil::HttpRequest& req) {
+    if (req.target.find("/api/v1/label/__name__/values") != std::string::npos) {
+      return Json(200, "OK", R"({"status":"success","data":["up","go_goroutines"]})");
+    }
+    if (req.target.find("/api/v1/query") != std::string::npos && req.method == "POST") {
+      return Json(422, "Unprocessable Entity",
+                  R"({"status":"error","errorType":"execution","error":"boom"})");
+    }
+    return Json(503, "Service Unavailable",
+                R"({"status":"error","errorType":"unavailable",)"
+                R"("error":"not ready"})");
+  });
+  ASSERT_TRUE(server.ok());
+  const fs::path dir = LinkDir() / "repl-client";
+  fs::create_directories(dir);
+  testutil::WriteFileOrDie(dir / "auth.yml", "basic_auth:\n  username: u\n  password: p\n");
+  fs::path program = testutil::LinkBinary(PROMKIT_BINARY, LinkDir() / "bin", "promkit");
+  ProcessResult r = testutil::RunProcess(
+      program,
+      {"promkit", "repl", "--no-stats", "--url", server.Url("/prom"), "--http.config.file",
+       (dir / "auth.yml").string(), "--header", "X-Scope-OrgID=team", "--query.lookback-delta",
+       "2m", "-e", ".metrics", "-e", "up", "-e", ".labels"},
+      "", PROMKIT_SOURCE_DIR);
+  EXPECT_EQ(r.exit_code, 1) << Show(r);
+  EXPECT_EQ(r.out, "up\ngo_goroutines\n");
+  EXPECT_EQ(r.err,
+            "error (execution): boom\n"
+            "error: server_error: server error: 503\n");
+  std::vector<testutil::HttpRequest> seen = server.requests();
+  ASSERT_GE(seen.size(), 3u);
+  for (const testutil::HttpRequest& req : seen) {
+    EXPECT_EQ(req.Header("Authorization"), "Basic dTpw") << req.target;
+    EXPECT_EQ(req.Header("X-Scope-OrgID"), "team") << req.target;
+    EXPECT_EQ(req.target.rfind("/prom/api/v1/", 0), 0u) << req.target;
+  }
+
+  // Nothing listens there: each statement fails with the transport error, the script goes on.
+  const int port = testutil::FreeLoopbackPort();
+  r = testutil::RunProcess(program,
+                           {"promkit", "repl", "--url", fmt::format("http://127.0.0.1:{}", port),
+                            "-e", "up", "-e", ".quit"},
+                           "", PROMKIT_SOURCE_DIR);
+  EXPECT_EQ(r.exit_code, 1) << Show(r);
+  EXPECT_NE(r.err.find("connection refused"), std::string::npos) << Show(r);
+
+  r = testutil::RunProcess(program, {"promkit", "repl", "--url", server.Url(""), "data/"}, "",
+                           PROMKIT_SOURCE_DIR);
+  EXPECT_EQ(Show(r),
+            Show({"", "promkit: error: give either a data directory or --url, not both\n", 1}));
 }
 
 }  // namespace

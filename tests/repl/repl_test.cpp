@@ -412,8 +412,9 @@ class SessionTest : public testing::Test {
     term.size = [] { return std::pair{80, 24}; };
     SessionOptions opts;
     opts.stats = false;
-    session_ = std::make_unique<Session>(std::move(*db), "testdata/tsdb/basic", opts, term,
-                                         &runner_, false);
+    session_ = std::make_unique<Session>(
+        NewDirBackend(std::move(*db), "testdata/tsdb/basic", /*warm_up=*/false), opts, term,
+        &runner_);
   }
   void TearDown() override {
     session_.reset();
@@ -618,7 +619,8 @@ TEST(LiveDirectory, ReadsTheHeadAndWritesNothing) {
     InlineRunner runner;
     SessionOptions opts;
     opts.stats = false;
-    Session session(std::move(*db), dir.string(), opts, term, &runner, /*warm_up=*/true);
+    Session session(NewDirBackend(std::move(*db), dir.string(), /*warm_up=*/true), opts, term,
+                    &runner);
     EXPECT_EQ(session.Execute("scalar(timestamp(up))"), Session::Outcome::kOk);
     EXPECT_EQ(session.Execute(".at"), Session::Outcome::kOk);
   }

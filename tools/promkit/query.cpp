@@ -128,26 +128,8 @@ util::Result<int64_t> ParseCliTime(std::string_view s, int64_t now_ns) {
   return bad();
 }
 
-// client_golang's formatTime: seconds with the nanoseconds as a fraction.
-std::string FormatApiTime(int64_t ns) {
-  int64_t sec = ns / kNsPerSecond;
-  int64_t nsec = ns % kNsPerSecond;
-  if (nsec < 0) {
-    --sec;
-    nsec += kNsPerSecond;
-  }
-  return util::FormatFloat(static_cast<double>(sec) + static_cast<double>(nsec) / 1e9, 'f', -1);
-}
-
 // The millisecond the API resolves a time sent by FormatApiTime to.
 int64_t ApiMs(int64_t ns) { return util::ParseApiTime(FormatApiTime(ns)).value_or(ns / kNsPerMs); }
-
-// Go's Duration.Seconds() printed as client_golang sends a step.
-std::string FormatApiStep(int64_t ns) {
-  const double secs =
-      static_cast<double>(ns / kNsPerSecond) + static_cast<double>(ns % kNsPerSecond) / 1e9;
-  return util::FormatFloat(secs, 'f', -1);
-}
 
 // ---------------------------------------------------------------------------------------------
 // The local form.

@@ -59,6 +59,26 @@ std::string EncodeParams(std::vector<std::pair<std::string, std::string>> params
 
 }  // namespace
 
+constexpr int64_t kNsPerSec = 1000000000;
+
+// client_golang's formatTime: seconds with the nanoseconds as a fraction.
+std::string FormatApiTime(int64_t ns) {
+  int64_t sec = ns / kNsPerSec;
+  int64_t nsec = ns % kNsPerSec;
+  if (nsec < 0) {
+    --sec;
+    nsec += kNsPerSec;
+  }
+  return util::FormatFloat(static_cast<double>(sec) + static_cast<double>(nsec) / 1e9, 'f', -1);
+}
+
+// Go's Duration.Seconds() printed as client_golang sends a step.
+std::string FormatApiStep(int64_t ns) {
+  const double secs =
+      static_cast<double>(ns / kNsPerSec) + static_cast<double>(ns % kNsPerSec) / 1e9;
+  return util::FormatFloat(secs, 'f', -1);
+}
+
 // Go's url.PathEscape-like escaping of one path segment spliced into a path (url.URL's
 // EscapedPath keeps '/' and sub-delimiters).
 std::string PathEscape(std::string_view s) {

@@ -2,6 +2,7 @@
 // `query`'s HTTP client (query_client.cpp): Prometheus's /api/v1 endpoints asked the way
 // promtool's client_golang asks them, answers read the way it reads them.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +36,11 @@ struct ServerReply {
   std::vector<std::string> infos;
   std::string stats_json;  // data.stats re-encoded, when present
 };
+
+// client_golang's formatTime: seconds with the nanoseconds as a fraction ("1700000000.5").
+std::string FormatApiTime(int64_t ns);
+// Go's Duration.Seconds() of a step, as client_golang sends it ("15", "0.5").
+std::string FormatApiStep(int64_t ns);
 
 // A label name spliced into an endpoint's path, escaped as url.URL.EscapedPath does.
 std::string PathEscape(std::string_view s);

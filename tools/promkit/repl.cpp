@@ -36,8 +36,12 @@
 #include <histedit.h>
 
 #include "app.h"
+#include "config/http_client_file.h"
+#include "query_client.h"
+#include "repl/backend.h"
 #include "repl/input.h"
 #include "repl/session.h"
+#include "repl_server.h"
 #include "tsdb/db_readonly.h"
 #include "util/duration.h"
 #include "util/strings.h"
@@ -54,6 +58,11 @@ struct ReplFlags {
   int64_t max_samples = 50000000;
   bool stats = false;
   CLI::Option* stats_opt = nullptr;
+  CLI::Option* db_opt = nullptr;
+  CLI::Option* lookback_opt = nullptr;
+  std::string url;
+  std::string http_config_file;
+  std::vector<std::string> headers;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -423,7 +432,48 @@ std::string ReadAll(std::FILE* f) {
   return out;
 }
 
+util::Result<std::shared_ptr<repl::Backend>> OpenDir(const std::string& dir, bool warm_up) {
+  PROMKIT_ASSIGN_OR_RETURN(std::unique_ptr<tsdb::DbReadOnly> db, tsdb::DbReadOnly::Open(dir));
+  return repl::NewDirBackend(std::move(db), dir, warm_up);
+}
+
+// --url with --http.config.file and --header, checked as `query` checks them.
+util::Result<std::shared_ptr<repl::Backend>> OpenServer(const ReplFlags& f) {
+  std::string url = f.url;
+  if (std::string err = CheckServerUrl(url); !err.empty()) {
+    return util::Status::InvalidArgument(err);
+  }
+  if (UrlScheme(url).empty()) url = "http://" + url;
+  scrape::FetchOptions base;
+  // The server gives up after --query.timeout; the client waits a little longer for its answer.
+  const int64_t timeout_ms = util::ParseDuration(f.query_timeout).value_or(120000);
+  base.timeout_ns = (timeout_ms + 10000) * 1000000;
+  if (!f.http_config_file.empty()) {
+    PROMKIT_ASSIGN_OR_RETURN(config::HTTPClientConfig hc,
+                             config::LoadHTTPClientConfigFile(f.http_config_file));
+    util::Status st = ApplyHttpConfig(hc, base);
+    if (!st.ok()) return st.Wrap(fmt::format("--http.config.file {}", f.http_config_file));
+  }
+  for (const std::string& h : f.headers) {
+    const size_t eq = h.find('=');
+    if (eq == std::string::npos) {
+      return util::Status::InvalidArgument(
+          fmt::format("--header: expected KEY=VALUE, got {}", util::GoQuote(h)));
+    }
+    base.headers.emplace_back(h.substr(0, eq), h.substr(eq + 1));
+  }
+  return NewServerBackend(std::move(base), std::move(url));
+}
+
 int RunRepl(const ReplFlags& f) {
+  if (!f.url.empty() && f.db_opt->count() > 0) {
+    fmt::print(stderr, "promkit: error: give either a data directory or --url, not both\n");
+    return kExitFailure;
+  }
+  if (f.url.empty() && (!f.http_config_file.empty() || !f.headers.empty())) {
+    fmt::print(stderr, "promkit: error: --http.config.file and --header apply only with --url\n");
+    return kExitFailure;
+  }
   repl::SessionOptions opts;
   opts.engine.parser = PromtoolParserOptions();
   opts.engine.lookback_delta_ms = util::ParseDuration(f.lookback_delta).value_or(300000);
@@ -433,10 +483,12 @@ int RunRepl(const ReplFlags& f) {
   const bool interactive = f.exprs.empty() && isatty(STDIN_FILENO) == 1;
   opts.stats = f.stats_opt->count() > 0 ? f.stats : interactive;
   opts.verbose = interactive;
+  opts.lookback_explicit = f.lookback_opt->count() > 0;
 
-  util::Result<std::unique_ptr<tsdb::DbReadOnly>> db = tsdb::DbReadOnly::Open(f.db);
-  if (!db.ok()) {
-    fmt::print(stderr, "promkit: error: {}\n", db.status().ToString());
+  util::Result<std::shared_ptr<repl::Backend>> backend =
+      f.url.empty() ? OpenDir(f.db, /*warm_up=*/interactive) : OpenServer(f);
+  if (!backend.ok()) {
+    fmt::print(stderr, "promkit: error: {}\n", backend.status().ToString());
     return kExitFailure;
   }
   repl::Terminal term;
@@ -451,11 +503,11 @@ int RunRepl(const ReplFlags& f) {
       return kExitFailure;
     }
     ThreadRunner runner;
-    repl::Session session(std::move(*db), f.db, opts, term, &runner, /*warm_up=*/true);
+    repl::Session session(std::move(*backend), opts, term, &runner);
     return Interactive(session, runner);
   }
   repl::InlineRunner runner;
-  repl::Session session(std::move(*db), f.db, opts, term, &runner, /*warm_up=*/false);
+  repl::Session session(std::move(*backend), opts, term, &runner);
   std::vector<repl::Statement> statements;
   if (!f.exprs.empty()) {
     for (const std::string& e : f.exprs) statements.push_back(repl::Statement{e, 1});
@@ -488,11 +540,23 @@ void RegisterRepl(CLI::App& root, Mode mode, int* exit_code) {
   auto f = std::make_shared<ReplFlags>();
   CLI::App* cmd = root.add_subcommand(
       "repl",
-      "Interactive PromQL shell over a local data directory, opened read-only (blocks and WAL). "
-      "Statements are PromQL expressions or dot-commands (.help); without a terminal on stdin, "
-      "or with -e, they are read from stdin or the flags and run non-interactively.");
-  cmd->add_option("db", f->db, "Data directory (a live Prometheus directory is fine).")
-      ->default_str("data/");
+      "Interactive PromQL shell over a local data directory, opened read-only (blocks and WAL), "
+      "or over a Prometheus server's HTTP API with --url. Statements are PromQL expressions or "
+      "dot-commands (.help); without a terminal on stdin, or with -e, they are read from stdin "
+      "or the flags and run non-interactively.");
+  f->db_opt = cmd->add_option("db", f->db, "Data directory (a live Prometheus directory is fine).")
+                  ->default_str("data/");
+  cmd->add_option("--url", f->url,
+                  "Ask this Prometheus-compatible server (its /api/v1 endpoints) instead of "
+                  "reading a data directory.")
+      ->option_text("SERVER");
+  cmd->add_option("--http.config.file", f->http_config_file,
+                  "HTTP client configuration file for --url (basic auth, authorization, TLS), "
+                  "as promtool's.")
+      ->option_text("<filename>");
+  cmd->add_option("--header", f->headers, "Extra header to send to the server with --url.")
+      ->option_text("KEY=VALUE")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("-e,--execute", f->exprs,
                   "Run this statement (PromQL or a dot-command), then exit.")
       ->option_text("STATEMENT");
@@ -502,15 +566,19 @@ void RegisterRepl(CLI::App& root, Mode mode, int* exit_code) {
                   "Output format (auto: graph for range queries, table otherwise).")
       ->default_str("auto")
       ->check(CLI::IsMember(formats));
-  cmd->add_option("--query.lookback-delta", f->lookback_delta,
-                  "How far back to look for a sample of an instant vector selector.")
-      ->default_str("5m")
-      ->check(Checked("DURATION", [](const std::string& v) { return util::ParseDuration(v); }));
-  cmd->add_option("--query.timeout", f->query_timeout, "Maximum time a query may take.")
+  f->lookback_opt =
+      cmd->add_option("--query.lookback-delta", f->lookback_delta,
+                      "How far back to look for a sample of an instant vector selector (sent as "
+                      "lookback_delta to a server).")
+          ->default_str("5m")
+          ->check(Checked("DURATION", [](const std::string& v) { return util::ParseDuration(v); }));
+  cmd->add_option("--query.timeout", f->query_timeout,
+                  "Maximum time a query may take (sent as timeout to a server).")
       ->default_str("2m")
       ->check(Checked("DURATION", [](const std::string& v) { return util::ParseDuration(v); }));
   cmd->add_option("--query.max-samples", f->max_samples,
-                  "Maximum number of samples a query may hold in memory.")
+                  "Maximum number of samples a query may hold in memory (data directories "
+                  "only).")
       ->default_str("50000000");
   f->stats_opt = cmd->add_flag(
       "--stats", f->stats,

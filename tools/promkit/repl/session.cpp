@@ -36,98 +36,6 @@ int64_t NowMs() {
       .count();
 }
 
-util::Status CanceledStatus() { return util::Status::Canceled("query canceled"); }
-
-// The wrappers that make reads stop once the user interrupted the query: every series and
-// every sample checks the flag, so a canceled query stops at the next read.
-class CancelIterator final : public storage::SampleIterator {
- public:
-  CancelIterator(std::unique_ptr<storage::SampleIterator> it, const std::atomic<bool>* cancel)
-      : it_(std::move(it)), cancel_(cancel) {}
-  storage::ValueType Next() override {
-    if (Stop()) return storage::ValueType::kNone;
-    return it_->Next();
-  }
-  storage::ValueType Seek(int64_t t) override {
-    if (Stop()) return storage::ValueType::kNone;
-    return it_->Seek(t);
-  }
-  int64_t AtT() const override { return it_->AtT(); }
-  double AtFloat() const override { return it_->AtFloat(); }
-  util::Status Err() const override { return canceled_ ? CanceledStatus() : it_->Err(); }
-
- private:
-  bool Stop() {
-    if (cancel_->load(std::memory_order_relaxed)) canceled_ = true;
-    return canceled_;
-  }
-  std::unique_ptr<storage::SampleIterator> it_;
-  const std::atomic<bool>* cancel_;
-  bool canceled_ = false;
-};
-
-class CancelSeries final : public storage::Series {
- public:
-  explicit CancelSeries(const std::atomic<bool>* cancel) : cancel_(cancel) {}
-  void Reset(const storage::Series* s) { s_ = s; }
-  const model::Labels& Labels() const override { return s_->Labels(); }
-  std::unique_ptr<storage::SampleIterator> Iterator() const override {
-    return std::make_unique<CancelIterator>(s_->Iterator(), cancel_);
-  }
-
- private:
-  const storage::Series* s_ = nullptr;
-  const std::atomic<bool>* cancel_;
-};
-
-class CancelSeriesSet final : public storage::SeriesSet {
- public:
-  CancelSeriesSet(std::unique_ptr<storage::SeriesSet> set, const std::atomic<bool>* cancel)
-      : set_(std::move(set)), cancel_(cancel), cur_(cancel) {}
-  bool Next() override {
-    if (cancel_->load(std::memory_order_relaxed)) {
-      canceled_ = true;
-      return false;
-    }
-    if (!set_->Next()) return false;
-    cur_.Reset(&set_->At());
-    return true;
-  }
-  const storage::Series& At() const override { return cur_; }
-  util::Status Err() const override { return canceled_ ? CanceledStatus() : set_->Err(); }
-  std::vector<std::string> Warnings() const override { return set_->Warnings(); }
-
- private:
-  std::unique_ptr<storage::SeriesSet> set_;
-  const std::atomic<bool>* cancel_;
-  CancelSeries cur_;
-  bool canceled_ = false;
-};
-
-class CancelQuerier final : public storage::Querier {
- public:
-  CancelQuerier(std::unique_ptr<storage::Querier> q, const std::atomic<bool>* cancel)
-      : q_(std::move(q)), cancel_(cancel) {}
-  std::unique_ptr<storage::SeriesSet> Select(bool sorted, const storage::SelectHints* hints,
-                                             std::span<const model::Matcher> matchers) override {
-    if (cancel_->load(std::memory_order_relaxed)) return storage::EmptySeriesSet(CanceledStatus());
-    return std::make_unique<CancelSeriesSet>(q_->Select(sorted, hints, matchers), cancel_);
-  }
-  util::Result<std::vector<std::string>> LabelValues(
-      const std::string& name, std::span<const model::Matcher> matchers) override {
-    return q_->LabelValues(name, matchers);
-  }
-  util::Result<std::vector<std::string>> LabelNames(
-      std::span<const model::Matcher> matchers) override {
-    return q_->LabelNames(matchers);
-  }
-  util::Status Close() override { return q_->Close(); }
-
- private:
-  std::unique_ptr<storage::Querier> q_;
-  const std::atomic<bool>* cancel_;
-};
-
 std::string FormatElapsed(double seconds) {
   if (seconds < 1e-3) return fmt::format("{:.0f}µs", seconds * 1e6);
   if (seconds < 1) return fmt::format("{:.1f}ms", seconds * 1e3);
@@ -310,42 +218,6 @@ void CollectSelectors(const p::Expr* e, int64_t start, int64_t end, const Explai
   }
 }
 
-struct SelectorCount {
-  util::Status status;
-  int64_t series = 0;   // series with at least one sample in the window
-  int64_t samples = 0;  // samples in the window
-};
-
-SelectorCount CountSelector(storage::Queryable& q, const std::vector<model::Matcher>& matchers,
-                            int64_t mint, int64_t maxt) {
-  SelectorCount c;
-  util::Result<std::unique_ptr<storage::Querier>> querier = q.NewQuerier(mint, maxt);
-  if (!querier.ok()) {
-    c.status = querier.status();
-    return c;
-  }
-  storage::SelectHints hints{mint, maxt};
-  std::unique_ptr<storage::SeriesSet> set = (*querier)->Select(false, &hints, matchers);
-  while (set->Next()) {
-    std::unique_ptr<storage::SampleIterator> it = set->At().Iterator();
-    int64_t n = 0;
-    for (storage::ValueType vt = it->Seek(mint);
-         vt != storage::ValueType::kNone && it->AtT() <= maxt; vt = it->Next()) {
-      ++n;
-    }
-    if (util::Status st = it->Err(); !st.ok()) {
-      c.status = std::move(st);
-      break;
-    }
-    if (n > 0) ++c.series;
-    c.samples += n;
-  }
-  if (c.status.ok()) c.status = set->Err();
-  set.reset();
-  (void)(*querier)->Close();
-  return c;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -380,128 +252,20 @@ bool InlineRunner::Run(std::function<void(const std::atomic<bool>& cancel)> work
   return true;
 }
 
-util::Result<std::unique_ptr<storage::Querier>> DbQueryable::NewQuerier(int64_t mint,
-                                                                        int64_t maxt) {
-  PROMKIT_ASSIGN_OR_RETURN(std::unique_ptr<storage::Querier> q, db_->NewQuerier(mint, maxt));
-  if (cancel_ == nullptr) return q;
-  return std::unique_ptr<storage::Querier>(std::make_unique<CancelQuerier>(std::move(q), cancel_));
-}
-
-storage::Querier* IndexCompletion::Querier() {
-  if (querier_ == nullptr && error_.ok()) {
-    util::Result<std::unique_ptr<storage::Querier>> q = db_->NewQuerier(kMinTime, kMaxTime);
-    if (q.ok()) {
-      querier_ = std::move(*q);
-    } else {
-      error_ = q.status();
-    }
-  }
-  return querier_.get();
-}
-
-const std::vector<std::string>& IndexCompletion::MetricNames() {
-  if (!metric_names_) {
-    metric_names_.emplace();
-    if (storage::Querier* q = Querier()) {
-      util::Result<std::vector<std::string>> names = q->LabelValues("__name__", {});
-      if (names.ok()) {
-        *metric_names_ = std::move(*names);
-      } else if (error_.ok()) {
-        error_ = names.status();
-      }
-    }
-  }
-  return *metric_names_;
-}
-
-const std::vector<std::string>& IndexCompletion::Names(const std::string& metric) {
-  auto it = label_names_.find(metric);
-  if (it != label_names_.end()) return it->second;
-  std::vector<std::string> names;
-  if (storage::Querier* q = Querier()) {
-    std::vector<model::Matcher> ms;
-    if (!metric.empty()) {
-      ms.push_back(*model::Matcher::Make(model::MatchType::kEqual, "__name__", metric));
-    }
-    util::Result<std::vector<std::string>> r = q->LabelNames(ms);
-    if (r.ok()) {
-      names = std::move(*r);
-    } else if (error_.ok()) {
-      error_ = r.status();
-    }
-  }
-  return label_names_.emplace(metric, std::move(names)).first->second;
-}
-
-std::vector<std::string> IndexCompletion::LabelNames(std::span<const std::string> metrics) {
-  if (metrics.empty()) return Names("");
-  std::vector<std::string> out;
-  for (const std::string& m : metrics) {
-    const std::vector<std::string>& names = Names(m);
-    out.insert(out.end(), names.begin(), names.end());
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-const std::vector<std::string>& IndexCompletion::LabelValues(const std::string& label,
-                                                             const std::string& metric) {
-  auto key = std::pair(label, metric);
-  auto it = label_values_.find(key);
-  if (it != label_values_.end()) return it->second;
-  std::vector<std::string> values;
-  if (storage::Querier* q = Querier()) {
-    std::vector<model::Matcher> ms;
-    if (!metric.empty()) {
-      ms.push_back(*model::Matcher::Make(model::MatchType::kEqual, "__name__", metric));
-    }
-    util::Result<std::vector<std::string>> r = q->LabelValues(label, ms);
-    if (r.ok()) {
-      values = std::move(*r);
-    } else if (error_.ok()) {
-      error_ = r.status();
-    }
-  }
-  return label_values_.emplace(std::move(key), std::move(values)).first->second;
-}
-
 // ---------------------------------------------------------------------------------------------
 
-Session::Session(std::unique_ptr<tsdb::DbReadOnly> db, std::string dir, SessionOptions opts,
-                 Terminal term, Runner* runner, bool warm_up)
-    : db_(std::move(db)),
-      dir_(std::move(dir)),
+Session::Session(std::shared_ptr<Backend> backend, SessionOptions opts, Terminal term,
+                 Runner* runner)
+    : backend_(std::move(backend)),
       opts_(std::move(opts)),
       term_(std::move(term)),
-      runner_(runner),
-      completion_(db_.get()) {
+      runner_(runner) {
   at_.text = "latest";
-  if (warm_up) {
-    tsdb::DbReadOnly* d = db_.get();
-    warm_up_ = std::jthread([d] {
-      util::Result<std::shared_ptr<const tsdb::head::Head>> head = d->Head();
-      (void)head;  // the error, if any, is reported when the head is first needed
-    });
-  }
 }
 
 Session::~Session() = default;
 
-std::string Session::Banner() const {
-  int64_t oldest = kMaxTime, newest = kMinTime;
-  for (const auto& b : db_->blocks()) {
-    oldest = std::min(oldest, b->meta().min_time);
-    newest = std::max(newest, b->meta().max_time - 1);
-  }
-  std::string out = fmt::format("{}: {} block{}", dir_, db_->blocks().size(),
-                                db_->blocks().size() == 1 ? "" : "s");
-  if (!db_->blocks().empty()) {
-    out += fmt::format(" from {} to {}", util::FormatRfc3339Nano(oldest),
-                       util::FormatRfc3339Nano(newest));
-  }
-  return out;
-}
+std::string Session::Banner() const { return backend_->Banner(); }
 
 void Session::PrintError(std::string_view msg) {
   std::string text(msg);
@@ -535,22 +299,16 @@ void Session::PrintStrings(const std::vector<std::string>& values) {
 
 int64_t Session::Latest() {
   if (latest_) return *latest_;
-  int64_t newest = kMinTime;
-  for (const auto& b : db_->blocks()) newest = std::max(newest, b->meta().max_time - 1);
-  util::Result<std::shared_ptr<const tsdb::head::Head>> head = db_->Head();
-  if (!head.ok()) {
-    PrintError(fmt::format("warning: cannot read the head of {}, using its blocks only: {}", dir_,
-                           head.status().message()));
-  } else if ((*head)->MaxTime() != kMinTime) {
-    newest = std::max(newest, (*head)->MaxTime());
-  }
-  for (const std::string& w : db_->warnings()) PrintError("warning: " + w);
-  if (newest == kMinTime) {
+  std::vector<std::string> warnings;
+  std::optional<int64_t> newest = backend_->Newest(warnings);
+  for (const std::string& w : warnings) PrintError("warning: " + w);
+  if (!newest) {
     newest = NowMs();
-    PrintError(fmt::format("warning: {} holds no samples; \"latest\" is the current time", dir_));
+    PrintError(fmt::format("warning: {} holds no samples; \"latest\" is the current time",
+                           backend_->Name()));
   }
   latest_ = newest;
-  return newest;
+  return *newest;
 }
 
 util::Result<Session::Window> Session::CurrentWindow() {
@@ -736,6 +494,7 @@ Session::Outcome Session::SetLookback(std::string_view args) {
     return Outcome::kFailed;
   }
   opts_.engine.lookback_delta_ms = *d;
+  opts_.lookback_explicit = true;
   if (opts_.verbose) PrintNote("lookback delta " + util::FormatDuration(*d));
   return Outcome::kOk;
 }
@@ -780,20 +539,24 @@ Session::Outcome Session::Query(std::string_view text) {
   }
   const Window w = *win;
   auto result = std::make_shared<promql::Result>();
-  const promql::Engine engine(opts_.engine);
-  tsdb::DbReadOnly* db = db_.get();
-  const std::string query(text);
-  const bool done = runner_->Run([result, engine, db, query, w](const std::atomic<bool>& cancel) {
-    DbQueryable q(db, &cancel);
-    try {
-      *result = w.range ? engine.RangeQuery(q, query, w.start, w.end, w.step)
-                        : engine.InstantQuery(q, query, w.start);
-    } catch (const std::exception& e) {  // e.g. bad_alloc: fail the query, not the shell
-      result->value = promql::Value{};
-      result->error_type = promql::ErrorType::kInternal;
-      result->error = e.what();
-    }
-  });
+  EvalRequest req;
+  req.query = std::string(text);
+  req.range = w.range;
+  req.start = w.start;
+  req.end = w.end;
+  req.step = w.step;
+  req.engine = opts_.engine;
+  req.lookback_explicit = opts_.lookback_explicit;
+  const bool done =
+      runner_->Run([result, backend = backend_, req](const std::atomic<bool>& cancel) {
+        try {
+          *result = backend->Evaluate(req, cancel);
+        } catch (const std::exception& e) {  // e.g. bad_alloc: fail the query, not the shell
+          result->value = promql::Value{};
+          result->error_type = promql::ErrorType::kInternal;
+          result->error = e.what();
+        }
+      });
   if (!done) {
     PrintError("query canceled");
     return Outcome::kFailed;
@@ -887,19 +650,18 @@ Session::Outcome Session::Explain(std::string_view text) {
   // The matchers live in the tree: the work shares its ownership.
   auto tree = std::make_shared<p::ExprPtr>(std::move(expr));
   auto counts = std::make_shared<std::vector<SelectorCount>>(uses->size());
-  tsdb::DbReadOnly* db = db_.get();
-  const bool done = runner_->Run([uses, tree, counts, db](const std::atomic<bool>& cancel) {
-    DbQueryable q(db, &cancel);
-    for (size_t i = 0; i < uses->size(); ++i) {
-      const SelectorUse& u = (*uses)[i];
-      if (!u.known) continue;
-      try {
-        (*counts)[i] = CountSelector(q, *u.matchers, u.mint, u.maxt);
-      } catch (const std::exception& e) {
-        (*counts)[i].status = util::Status::Internal(e.what());
-      }
-    }
-  });
+  const bool done =
+      runner_->Run([uses, tree, counts, backend = backend_](const std::atomic<bool>& cancel) {
+        for (size_t i = 0; i < uses->size(); ++i) {
+          const SelectorUse& u = (*uses)[i];
+          if (!u.known) continue;
+          try {
+            (*counts)[i] = backend->Count(*u.matchers, u.mint, u.maxt, cancel);
+          } catch (const std::exception& e) {
+            (*counts)[i].status = util::Status::Internal(e.what());
+          }
+        }
+      });
   std::string out = (*tree)->Pretty(0) + "\n";
   if (!done) {
     std::fputs(out.c_str(), term_.out);
@@ -965,26 +727,17 @@ Session::Outcome Session::Series(std::string_view text) {
   auto found = std::make_shared<std::vector<model::Labels>>();
   auto status = std::make_shared<util::Status>();
   auto ms = std::make_shared<std::vector<model::Matcher>>(std::move(*matchers));
-  tsdb::DbReadOnly* db = db_.get();
   const auto t0 = std::chrono::steady_clock::now();
-  const bool done = runner_->Run([found, status, ms, db](const std::atomic<bool>& cancel) {
-    DbQueryable q(db, &cancel);
-    util::Result<std::unique_ptr<storage::Querier>> querier = q.NewQuerier(kMinTime, kMaxTime);
-    if (!querier.ok()) {
-      *status = querier.status();
-      return;
-    }
-    std::unique_ptr<storage::SeriesSet> set = (*querier)->Select(true, nullptr, *ms);
-    try {
-      while (set->Next()) found->push_back(set->At().Labels());
-      *status = set->Err();
-    } catch (const std::exception& e) {
-      found->clear();
-      *status = util::Status::Internal(e.what());
-    }
-    set.reset();
-    (void)(*querier)->Close();
-  });
+  const std::string selector(text);
+  const bool done = runner_->Run(
+      [found, status, ms, selector, backend = backend_](const std::atomic<bool>& cancel) {
+        try {
+          *status = backend->SelectSeries(selector, *ms, *found, cancel);
+        } catch (const std::exception& e) {
+          *status = util::Status::Internal(e.what());
+        }
+        if (!status->ok()) found->clear();
+      });
   if (!done) {
     PrintError("query canceled");
     return Outcome::kFailed;
@@ -1014,11 +767,11 @@ Session::Outcome Session::Labels(std::string_view args) {
     PrintError("usage: .labels [NAME]");
     return Outcome::kFailed;
   }
-  std::vector<std::string> values = words.empty()
-                                        ? completion_.LabelNames({})
-                                        : completion_.LabelValues(std::string(words[0]), "");
-  if (!completion_.error().ok()) {
-    PrintError(fmt::format("error: {}", completion_.error().message()));
+  std::vector<std::string> values =
+      words.empty() ? backend_->completion().LabelNames({})
+                    : backend_->completion().LabelValues(std::string(words[0]), "");
+  if (!backend_->completion_error().ok()) {
+    PrintError(fmt::format("error: {}", backend_->completion_error().message()));
     return Outcome::kFailed;
   }
   if (opts_.format == Format::kJson) {
@@ -1046,9 +799,9 @@ Session::Outcome Session::Metrics(std::string_view args) {
     }
     filter = std::move(*m);
   }
-  const std::vector<std::string>& names = completion_.MetricNames();
-  if (!completion_.error().ok()) {
-    PrintError(fmt::format("error: {}", completion_.error().message()));
+  const std::vector<std::string>& names = backend_->completion().MetricNames();
+  if (!backend_->completion_error().ok()) {
+    PrintError(fmt::format("error: {}", backend_->completion_error().message()));
     return Outcome::kFailed;
   }
   std::vector<std::string> out;
@@ -1070,7 +823,7 @@ Session::Outcome Session::Metrics(std::string_view args) {
 StatementCompletion Session::CompleteAt(std::string_view text) {
   CompletionOptions co;
   co.experimental_functions = opts_.engine.parser.experimental_functions;
-  return CompleteStatement(text, completion_, co);
+  return CompleteStatement(text, backend_->completion(), co);
 }
 
 }  // namespace promkit::cli::repl

@@ -1,11 +1,11 @@
 #pragma once
-// A repl session over one data directory opened read-only: the evaluation settings (.at,
-// .range, .lookback, .format, .stats), the statements' execution and the index-backed
-// completion data. Results go to a Terminal (stdout/stderr with their colour and size); long
-// work (queries, .explain, .series) goes through a Runner, which the interactive shell uses to
-// let Ctrl-C interrupt it.
+// A repl session over a Backend (a data directory opened read-only, or a server): the
+// evaluation settings (.at, .range, .lookback, .format, .stats), the statements' execution and
+// completion. Results go to a Terminal (stdout/stderr with their colour and size); long work
+// (queries, .explain, .series) goes through a Runner, which the interactive shell uses to let
+// Ctrl-C interrupt it.
 // Thread-safety: a Session is used by one thread; work handed to the Runner touches only the
-// data directory (thread-safe) and values copied for it.
+// backend (see backend.h) and values copied for it.
 
 #include <atomic>
 #include <cstdint>
@@ -16,15 +16,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "promql/engine.h"
+#include "repl/backend.h"
 #include "repl/complete.h"
 #include "repl/time_spec.h"
-#include "storage/interface.h"
-#include "tsdb/db_readonly.h"
 
 namespace promkit::cli::repl {
 
@@ -58,56 +56,19 @@ struct Terminal {
   std::function<std::pair<int, int>()> size = [] { return std::pair{80, 24}; };
 };
 
-// The data directory as a storage::Queryable whose reads stop (failing with Canceled) once
-// `cancel` turns true. `cancel` may be null. The db must outlive it.
-class DbQueryable final : public storage::Queryable {
- public:
-  DbQueryable(tsdb::DbReadOnly* db, const std::atomic<bool>* cancel) : db_(db), cancel_(cancel) {}
-  util::Result<std::unique_ptr<storage::Querier>> NewQuerier(int64_t mint, int64_t maxt) override;
-
- private:
-  tsdb::DbReadOnly* db_;
-  const std::atomic<bool>* cancel_;
-};
-
-// Completion data from the index of the whole directory, fetched on first use and cached for
-// the session (the directory is a read-only snapshot).
-class IndexCompletion final : public CompletionSource {
- public:
-  explicit IndexCompletion(tsdb::DbReadOnly* db) : db_(db) {}
-  const std::vector<std::string>& MetricNames() override;
-  std::vector<std::string> LabelNames(std::span<const std::string> metrics) override;
-  const std::vector<std::string>& LabelValues(const std::string& label,
-                                              const std::string& metric) override;
-  // The first index error met (completion cannot print it), OK when none.
-  const util::Status& error() const { return error_; }
-
- private:
-  storage::Querier* Querier();
-  const std::vector<std::string>& Names(const std::string& metric);
-
-  tsdb::DbReadOnly* db_;
-  std::unique_ptr<storage::Querier> querier_;
-  util::Status error_;
-  std::optional<std::vector<std::string>> metric_names_;
-  std::map<std::string, std::vector<std::string>, std::less<>> label_names_;  // by metric
-  std::map<std::pair<std::string, std::string>, std::vector<std::string>> label_values_;
-};
-
 struct SessionOptions {
   promql::EngineOptions engine;
   Format format = Format::kAuto;
   bool stats = true;
   bool verbose = false;  // confirm settings changes (interactive use)
+  // The lookback delta was given on the command line (a server is then asked to use it).
+  bool lookback_explicit = false;
 };
 
 class Session {
  public:
-  // Takes the opened directory; `dir` names it in messages. `runner` must outlive the session.
-  // With `warm_up`, the head (WAL) is replayed on a background thread right away, so the first
-  // prompt does not wait for it.
-  Session(std::unique_ptr<tsdb::DbReadOnly> db, std::string dir, SessionOptions opts, Terminal term,
-          Runner* runner, bool warm_up);
+  // Reads through `backend`. `runner` must outlive the session.
+  Session(std::shared_ptr<Backend> backend, SessionOptions opts, Terminal term, Runner* runner);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -119,7 +80,7 @@ class Session {
   // A line about the directory: blocks, time range.
   std::string Banner() const;
   StatementCompletion CompleteAt(std::string_view text);
-  CompletionSource& completion() { return completion_; }
+  CompletionSource& completion() { return backend_->completion(); }
 
  private:
   struct Window {
@@ -139,7 +100,7 @@ class Session {
   Outcome SetStats(std::string_view args);
   Outcome Help();
 
-  // The newest sample time (blocks' max times, the head's), computed once.
+  // What "latest" means (Backend::Newest), computed once.
   int64_t Latest();
   util::Result<Window> CurrentWindow();
   int GraphWidth() const;
@@ -150,18 +111,15 @@ class Session {
   void PrintStrings(const std::vector<std::string>& values);
   std::string Describe(const Window& w) const;
 
-  std::unique_ptr<tsdb::DbReadOnly> db_;
-  std::string dir_;
+  std::shared_ptr<Backend> backend_;
   SessionOptions opts_;
   Terminal term_;
   Runner* runner_;
-  IndexCompletion completion_;
   std::optional<int64_t> latest_;
   TimeSpec at_;                    // instant queries (default: latest)
   std::optional<TimeSpec> start_;  // range queries when set, with end_ and step_
   std::optional<TimeSpec> end_;
   std::optional<int64_t> step_;  // ms; unset: fitted to the graph width
-  std::jthread warm_up_;         // replays the head in the background
 };
 
 }  // namespace promkit::cli::repl
