@@ -13,11 +13,12 @@ _promkit_tree_promkit() {
     'check rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --lint --lint-fatal --ignore-unknown-fields'; _pk_vflags='--enable-feature --lint' ;;
     'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --extended --lint'; _pk_vflags='--enable-feature --lint' ;;
     'scrape') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --timeout --ca-file --cert-file --key-file --insecure-skip-verify --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol --honor-labels --exposed-only --lint'; _pk_vflags='--enable-feature --timeout --ca-file --cert-file --key-file --server-name --basic-auth --bearer-token --bearer-token-file --header --body-size-limit --job --format --scrape-protocol --fallback-scrape-protocol' ;;
-    'query') _pk_cmds='instant range series labels'; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path' ;;
+    'query') _pk_cmds='instant range series labels analyze'; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path' ;;
     'query instant') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --time --header --query.lookback-delta --query.max-samples --query.timeout --query.subquery-step --stats'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --time --header --query.lookback-delta --query.max-samples --query.timeout --query.subquery-step' ;;
     'query range') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --header --start --end --step --query.lookback-delta --query.max-samples --query.timeout --query.subquery-step --stats'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --header --start --end --step --query.lookback-delta --query.max-samples --query.timeout --query.subquery-step' ;;
     'query series') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --match --start --end'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --match --start --end' ;;
     'query labels') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --start --end --match'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --start --end --match' ;;
+    'query analyze') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --server --type --duration --time --match'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --server --type --duration --time --match' ;;
     'repl') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --url --http.config.file --header --execute -e --format --query.lookback-delta --query.timeout --query.max-samples --stats'; _pk_vflags='--enable-feature --url --http.config.file --header --execute -e --format --query.lookback-delta --query.timeout --query.max-samples' ;;
     'test') _pk_cmds='rules'; _pk_flags='--help -h --version --enable-feature --junit'; _pk_vflags='--enable-feature --junit' ;;
     'test rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --junit --run --debug --diff --ignore-unknown-fields'; _pk_vflags='--enable-feature --junit --run' ;;
@@ -51,6 +52,8 @@ _promkit_values_promkit() {
     'query series|-o') _pk_values='promql json table' ;;
     'query labels|--format') _pk_values='promql json table' ;;
     'query labels|-o') _pk_values='promql json table' ;;
+    'query analyze|--format') _pk_values='promql json table' ;;
+    'query analyze|-o') _pk_values='promql json table' ;;
     'repl|--format') _pk_values='auto table json graph csv' ;;
     'tsdb dump|--format') _pk_values='prom seriesjson' ;;
     'promql label-matchers set|--type') _pk_values='= != =~ !~' ;;
@@ -70,11 +73,12 @@ _promkit_tree_promtool() {
     'check web-config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check rules') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --lint --lint-fatal --ignore-unknown-fields'; _pk_vflags='--enable-feature --lint' ;;
     'check metrics') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --extended --lint'; _pk_vflags='--enable-feature --lint' ;;
-    'query') _pk_cmds='instant range series labels'; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file'; _pk_vflags='--enable-feature --format -o --http.config.file' ;;
+    'query') _pk_cmds='instant range series labels analyze'; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file'; _pk_vflags='--enable-feature --format -o --http.config.file' ;;
     'query instant') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file --time --header'; _pk_vflags='--enable-feature --format -o --http.config.file --time --header' ;;
     'query range') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file --header --start --end --step'; _pk_vflags='--enable-feature --format -o --http.config.file --header --start --end --step' ;;
     'query series') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file --match --start --end'; _pk_vflags='--enable-feature --format -o --http.config.file --match --start --end' ;;
     'query labels') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file --start --end --match'; _pk_vflags='--enable-feature --format -o --http.config.file --start --end --match' ;;
+    'query analyze') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --format -o --http.config.file --server --type --duration --time --match'; _pk_vflags='--enable-feature --format -o --http.config.file --server --type --duration --time --match' ;;
     'test') _pk_cmds='rules'; _pk_flags='--help -h --version --experimental --enable-feature --junit'; _pk_vflags='--enable-feature --junit' ;;
     'test rules') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --junit --run --debug --diff --ignore-unknown-fields'; _pk_vflags='--enable-feature --junit --run' ;;
     'tsdb') _pk_cmds='analyze list dump dump-openmetrics create-blocks-from'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
@@ -106,6 +110,8 @@ _promkit_values_promtool() {
     'query series|-o') _pk_values='promql json' ;;
     'query labels|--format') _pk_values='promql json' ;;
     'query labels|-o') _pk_values='promql json' ;;
+    'query analyze|--format') _pk_values='promql json' ;;
+    'query analyze|-o') _pk_values='promql json' ;;
     'tsdb dump|--format') _pk_values='prom seriesjson' ;;
     'promql label-matchers set|--type') _pk_values='= != =~ !~' ;;
     'promql label-matchers set|-t') _pk_values='= != =~ !~' ;;

@@ -606,6 +606,25 @@ TEST_F(QueryServerTest, ReplOverTheServerMatchesReplOverTheDirectory) {
   EXPECT_NE(local.err.find("same labelset"), std::string::npos) << local.err;
 }
 
+// `query analyze` against the real server: the generated classic histograms, one group per job;
+// 21 samples in the window, all four buckets populated but at the first (all zero): 80/21.
+TEST_F(QueryServerTest, AnalyzeClassicHistograms) {
+  ProcessResult r = RunPromkit(
+      "promkit", {"query", "analyze", "--server", Server(), "--type=histogram", "--match",
+                  "req_duration_seconds_bucket", "--duration=10m", "--time=1700020307.5"});
+  EXPECT_EQ(r.exit_code, 0) << Show(r);
+  const std::string groups = r.out.substr(r.out.find("\n\n") + 2);
+  EXPECT_EQ(groups.substr(0, groups.find("\n\n")),
+            "- req_duration_seconds_bucket{job=\"api\"} (classic): 0/3.810/4\n"
+            "- req_duration_seconds_bucket{job=\"web\"} (classic): 0/3.810/4")
+      << r.out;
+  // promkit's local form reads the same blocks to the same report.
+  ProcessResult l = RunPromkit(
+      "promkit", {"query", "analyze", "--tsdb.path", LocalDir(), "--type=histogram", "--match",
+                  "req_duration_seconds_bucket", "--duration=10m", "--time=1700020307.5"});
+  EXPECT_EQ(Show(l), Show(r));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The HTTP client against canned responses.
 
@@ -803,6 +822,81 @@ TEST(ReplClient, SendsOptionsAndReportsFailures) {
                            PROMKIT_SOURCE_DIR);
   EXPECT_EQ(Show(r),
             Show({"", "promkit: error: give either a data directory or --url, not both\n", 1}));
+}
+
+// `query analyze --type=histogram` over a canned matrix: classic bucket groups (counts from the
+// cumulative buckets sorted by `le`), native histograms (buckets per sample, distinct bounds),
+// and the aggregated statistics; promtool 2.42 has no `query analyze`, so the figures were
+// worked out by hand from upstream's definitions.
+TEST(QueryClient, AnalyzeHistograms) {
+  testutil::HttpServer server([](const testutil::HttpRequest& req) {
+    if (req.method == "POST") return Json(405, "Method Not Allowed", "");
+    auto bucket = [](const char* job, const char* le, std::initializer_list<int> counts) {
+      std::string s = fmt::format(R"({{"metric":{{"__name__":"foo_bucket","job":"{}","le":"{}"}},)"
+                                  R"("values":[)",
+                                  job, le);
+      int i = 0;
+      for (int c : counts) {
+        s += fmt::format(R"({}[{}.5,"{}"])", i > 0 ? "," : "", 100 + i, c);
+        ++i;
+      }
+      return s + "]}";
+    };
+    std::string result = bucket("a", "+Inf", {31, 32, 40}) + "," +
+                         bucket("a", "0.5", {10, 11, 11}) + "," + bucket("a", "10", {30, 31, 37}) +
+                         "," + bucket("a", "2", {25, 26, 27}) + "," + bucket("b", "1", {0, 0, 5}) +
+                         "," + bucket("b", "+Inf", {0, 2, 5});
+    result += R"(,{"metric":{"__name__":"bar","job":"n"},"histograms":[)"
+              R"([100.5,{"count":"4","sum":"1","buckets":[[0,"1","2","3"],[0,"2","4","1"]]}],)"
+              R"([101.5,{"count":"4","sum":"1","buckets":[[0,"1","2","4"]]}]]})"
+              R"(,{"metric":{"__name__":"one"},"histograms":[[100.5,{"count":"1","sum":"1"}]]})"
+              R"(,{"metric":{"__name__":"plain"},"values":[[100.5,"1"],[101.5,"2"]]})";
+    return Json(200, "OK",
+                R"({"status":"success","data":{"resultType":"matrix","result":[)" + result + "]}}");
+  });
+  ASSERT_TRUE(server.ok());
+  ProcessResult r =
+      RunPromkit("promtool", {"query", "analyze", "--server", server.Url(""), "--type=histogram",
+                              "--match", "{job=~\".+\"}", "--duration=90m", "--time=1000"});
+  EXPECT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(r.out,
+            "Bucket stats for each histogram series over time\n"
+            "------------------------------------------------\n"
+            "First the min, avg, and max number of populated buckets, followed by the total\n"
+            "number of buckets (only if different from the max number of populated buckets\n"
+            "which is typical for classic but not native histograms).\n"
+            "\n"
+            "- bar{job=\"n\"} (native): 1/1.500/2\n"
+            "- foo_bucket{job=\"a\"} (classic): 4/4.000/4\n"
+            "- foo_bucket{job=\"b\"} (classic): 0/0.667/1/2\n"
+            "\n"
+            "Aggregated bucket stats\n"
+            "-----------------------\n"
+            "Each line shows min/avg/max over the series above.\n"
+            "\n"
+            "Native histogram series (1 in total):\n"
+            "- min populated: 1/1.000/1\n"
+            "- avg populated: 1/1.000/1\n"
+            "- max populated: 2/2.000/2\n"
+            "\n"
+            "Classic histogram series (2 in total):\n"
+            "- min populated: 0/2.000/4\n"
+            "- avg populated: 0/2.000/4\n"
+            "- max populated: 1/2.500/4\n"
+            "- total: 2/3.000/4\n");
+  std::vector<testutil::HttpRequest> seen = server.requests();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].target, "/api/v1/query?query=%7Bjob%3D~%22.%2B%22%7D%5B1h30m0s%5D&time=1000");
+
+  r = RunPromkit("promtool", {"query", "analyze", "--server", server.Url(""), "--type=summary",
+                              "--match", "x"});
+  EXPECT_EQ(Show(r), Show({"", "analyze type is summary, must be 'histogram'\n", 1}));
+  r = RunPromkit("promtool", {"query", "analyze", "--server", server.Url(""), "--type=histogram",
+                              "--match", "x", "--time=yesterday"});
+  EXPECT_EQ(Show(r), Show({"",
+                           "error parsing time 'yesterday': cannot parse \"yesterday\" to a valid "
+                           "timestamp\n",
+                           1}));
 }
 
 }  // namespace

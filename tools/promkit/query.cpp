@@ -23,12 +23,14 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "app.h"
 #include "config/http_client_file.h"
 #include "promql/api.h"
 #include "promql/engine.h"
 #include "promql/parser/parser.h"
+#include "query_analyze.h"
 #include "query_client.h"
 #include "query_render.h"
 #include "scrape/fetch.h"
@@ -68,6 +70,8 @@ struct QueryFlags {
   std::string query_timeout = "2m";
   std::string subquery_step = "1m";
   bool stats = false;
+  std::string analyze_type;
+  std::string analyze_duration = "1h";
   // The running subcommand's engine flags, to tell whether they were given (local-only ones
   // are refused with a server; the others are sent only when given).
   CLI::Option* lookback_opt = nullptr;
@@ -447,6 +451,130 @@ int RunLocal(const QueryFlags& f, Mode mode, const Request& req) {
   return Emit(f, mode, req.ep, r, "");
 }
 
+// kingpin's ExistingFile check of --http.config.file; false (after printing) when it fails.
+bool CheckHttpConfigFlag(const QueryFlags& f, Mode mode) {
+  if (f.http_config_file.empty()) return true;
+  struct stat st {};
+  if (::stat(f.http_config_file.c_str(), &st) != 0) {
+    std::fputs(
+        UsageError(mode, fmt::format("path '{}' does not exist", f.http_config_file)).c_str(),
+        stderr);
+    return false;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    std::fputs(UsageError(mode, fmt::format("'{}' is a directory", f.http_config_file)).c_str(),
+               stderr);
+    return false;
+  }
+  return true;
+}
+
+// The client options for f.server: promtool's timeout and --http.config.file. False (after
+// printing promtool's error) when the file cannot be used.
+bool ClientOptions(const QueryFlags& f, Mode mode, scrape::FetchOptions& base) {
+  base.timeout_ns = kClientTimeoutNs;
+  if (f.http_config_file.empty()) return true;
+  const size_t at = f.server.find('@');
+  const size_t authority = f.server.find("://");
+  if (at != std::string::npos && authority != std::string::npos && at > authority &&
+      at < f.server.find('/', authority + 3)) {
+    std::fprintf(stderr,
+                 "%s: error: Cannot set base auth in the server URL and use a http.config.file "
+                 "at the same time\n",
+                 std::string(ProgramName(mode)).c_str());
+    return false;
+  }
+  util::Result<config::HTTPClientConfig> hc = config::LoadHTTPClientConfigFile(f.http_config_file);
+  util::Status st = hc.ok() ? ApplyHttpConfig(*hc, base) : hc.status();
+  if (!st.ok()) {
+    std::fprintf(stderr, "%s: error: Failed to load HTTP config file: %s\n",
+                 std::string(ProgramName(mode)).c_str(), st.ToString().c_str());
+    return false;
+  }
+  return true;
+}
+
+// `query analyze`: promtool 3.x's histogram bucket statistics (query_analyze.cpp).
+int RunAnalyze(QueryFlags f, Mode mode) {
+  if (!CheckHttpConfigFlag(f, mode)) return kExitFailure;
+  const bool local = !f.tsdb_path.empty();
+  if (mode == Mode::kPromkit && local == !f.server.empty()) {
+    std::fputs(UsageError(mode, "give either --server or --tsdb.path").c_str(), stderr);
+    return kExitFailure;
+  }
+  if (!local) {
+    if (std::string err = CheckServerUrl(f.server); !err.empty()) {
+      std::fputs(UsageError(mode, err).c_str(), stderr);
+      return kExitFailure;
+    }
+    if (UrlScheme(f.server).empty()) f.server = "http://" + f.server;
+  }
+  util::Result<int64_t> duration_ns = util::ParseGoDuration(f.analyze_duration);
+  if (!duration_ns.ok()) {
+    std::fputs(UsageError(mode, duration_ns.status().ToString()).c_str(), stderr);
+    return kExitFailure;
+  }
+  scrape::FetchOptions base;
+  if (!ClientOptions(f, mode, base)) return kExitFailure;
+  if (f.analyze_type != "histogram") {
+    std::fprintf(stderr, "analyze type is %s, must be 'histogram'\n", f.analyze_type.c_str());
+    return kExitFailure;
+  }
+  int64_t end_ns = NowNs();
+  if (!f.time.empty()) {
+    util::Result<int64_t> t = ParseCliTime(f.time, end_ns);
+    if (!t.ok()) {
+      std::fprintf(stderr, "error parsing time '%s': %s\n", f.time.c_str(),
+                   std::string(t.status().message()).c_str());
+      return kExitFailure;
+    }
+    end_ns = *t;
+  }
+  std::unique_ptr<tsdb::DbReadOnly> db;
+  if (local) {
+    util::Result<std::unique_ptr<tsdb::DbReadOnly>> opened = tsdb::DbReadOnly::Open(f.tsdb_path);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "%s\n", opened.status().ToString().c_str());
+      return kExitFailure;
+    }
+    db = std::move(*opened);
+  }
+  const int64_t end_ms = util::ParseApiTime(FormatApiTime(end_ns)).value_or(end_ns / kNsPerMs);
+  auto query = [&](const std::string& q) -> util::Result<std::string> {
+    if (local) {
+      promql::EngineOptions opts;
+      opts.parser = PromtoolParserOptions();
+      DbQueryable queryable(db.get());
+      const ApiResponse r =
+          promql::ApiQuery(promql::Engine(opts), queryable, q, end_ms, /*stats=*/false);
+      if (!r.ok())
+        return util::Status::InvalidArgument(fmt::format("{}: {}", r.error_type, r.error));
+      // The body's `data`, as a server would send it.
+      nlohmann::json body = nlohmann::json::parse(promql::EncodeApiResponse(r), nullptr, false);
+      return body.is_object() ? body["data"].dump() : std::string();
+    }
+    ServerCall call;
+    call.path = "/api/v1/query";
+    call.params.emplace_back("query", q);
+    call.params.emplace_back("time", FormatApiTime(end_ns));
+    const ServerReply reply = CallServer(base, f.server, call);
+    if (!reply.transport.empty()) return util::Status::IoError(reply.transport);
+    if (!reply.error_type.empty()) {
+      return util::Status::InvalidArgument(fmt::format("{}: {}", reply.error_type, reply.error));
+    }
+    return reply.data;
+  };
+  std::string out;
+  util::Status st = AnalyzeHistograms(query, f.match, util::FormatGoDuration(*duration_ns), out);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+  if (!st.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(st.message()).c_str());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
 int RunQuery(QueryEndpoint ep, QueryFlags f, Mode mode) {
   // Flag checks kingpin would make while parsing.
   if (f.format != "promql" && f.format != "json" &&
@@ -471,20 +599,7 @@ int RunQuery(QueryEndpoint ep, QueryFlags f, Mode mode) {
       return kExitFailure;
     }
   }
-  if (!f.http_config_file.empty()) {
-    struct stat st {};
-    if (::stat(f.http_config_file.c_str(), &st) != 0) {
-      std::fputs(
-          UsageError(mode, fmt::format("path '{}' does not exist", f.http_config_file)).c_str(),
-          stderr);
-      return kExitFailure;
-    }
-    if (S_ISDIR(st.st_mode)) {
-      std::fputs(UsageError(mode, fmt::format("'{}' is a directory", f.http_config_file)).c_str(),
-                 stderr);
-      return kExitFailure;
-    }
-  }
+  if (!CheckHttpConfigFlag(f, mode)) return kExitFailure;
   const bool local = !f.tsdb_path.empty();
   if (mode == Mode::kPromkit) {
     // `[<server>] <expr>`: with one argument CLI11 filled the required one.
@@ -528,27 +643,7 @@ int RunQuery(QueryEndpoint ep, QueryFlags f, Mode mode) {
   }
 
   scrape::FetchOptions base;
-  base.timeout_ns = kClientTimeoutNs;
-  if (!f.http_config_file.empty()) {
-    const size_t at = f.server.find('@');
-    const size_t authority = f.server.find("://");
-    if (at != std::string::npos && authority != std::string::npos && at > authority &&
-        at < f.server.find('/', authority + 3)) {
-      std::fprintf(stderr,
-                   "%s: error: Cannot set base auth in the server URL and use a http.config.file "
-                   "at the same time\n",
-                   std::string(ProgramName(mode)).c_str());
-      return kExitFailure;
-    }
-    util::Result<config::HTTPClientConfig> hc =
-        config::LoadHTTPClientConfigFile(f.http_config_file);
-    util::Status st = hc.ok() ? ApplyHttpConfig(*hc, base) : hc.status();
-    if (!st.ok()) {
-      std::fprintf(stderr, "%s: error: Failed to load HTTP config file: %s\n",
-                   std::string(ProgramName(mode)).c_str(), st.ToString().c_str());
-      return kExitFailure;
-    }
-  }
+  if (!ClientOptions(f, mode, base)) return kExitFailure;
 
   util::Result<Request> req = ResolveRequest(ep, f);
   if (!req.ok()) {
@@ -715,6 +810,22 @@ void RegisterQuery(CLI::App& root, Mode mode, int* exit_code) {
   labels->add_option("--match", f->match, "Series selector. Can be specified multiple times.")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   labels->callback([run] { run(QueryEndpoint::kLabels, {}); });
+
+  CLI::App* analyze = query->add_subcommand(
+      "analyze",
+      "Run queries against your Prometheus to analyze the usage pattern of certain metrics.");
+  CLI::Option* analyze_server = analyze->add_option(
+      "--server", f->server,
+      pk ? "Prometheus server to query (or --tsdb.path)." : "Prometheus server to query.");
+  if (!pk) analyze_server->required();
+  analyze->add_option("--type", f->analyze_type, "Type of metric: histogram.")->required();
+  analyze->add_option("--duration", f->analyze_duration, "Time frame to analyze.")
+      ->default_str("1h");
+  analyze->add_option("--time", f->time, "Query time (" + time_forms + "), defaults to now.");
+  analyze->add_option("--match", f->match, "Series selector. Can be specified multiple times.")
+      ->required()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  analyze->callback([f, mode, exit_code] { *exit_code = RunAnalyze(*f, mode); });
 }
 
 }  // namespace promkit::cli
