@@ -82,9 +82,9 @@ util::Status HeadChunkFiles::Iterate(const std::function<util::Status(const Head
   if (bad_file != nullptr) *bad_file = -1;
   for (const auto& [seq, f] : files_) {
     const std::string_view b = f->data();
-    auto fail = [&, seq = seq](uint64_t off, std::string_view what) {
+    auto fail = [&, seq = seq, file = f.get()](uint64_t off, std::string_view what) {
       if (bad_file != nullptr) *bad_file = seq;
-      return Corrupt(*f, off, what);
+      return Corrupt(*file, off, what);
     };
     uint64_t idx = kHeadChunkFileHeaderSize;
     while (idx < b.size()) {
