@@ -27,8 +27,9 @@ _promkit_tree_promkit() {
     'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r'; _pk_vflags='--enable-feature' ;;
     'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --min-time --max-time --match --format'; _pk_vflags='--enable-feature --min-time --max-time --match --format' ;;
     'tsdb dump-openmetrics') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --min-time --max-time --match'; _pk_vflags='--enable-feature --min-time --max-time --match' ;;
-    'tsdb create-blocks-from') _pk_cmds='openmetrics'; _pk_flags='--help -h --version --enable-feature --human-readable -r --quiet -q --max-block-duration'; _pk_vflags='--enable-feature --max-block-duration' ;;
+    'tsdb create-blocks-from') _pk_cmds='openmetrics rules'; _pk_flags='--help -h --version --enable-feature --human-readable -r --quiet -q --max-block-duration'; _pk_vflags='--enable-feature --max-block-duration' ;;
     'tsdb create-blocks-from openmetrics') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r --quiet -q --max-block-duration --label'; _pk_vflags='--enable-feature --max-block-duration --label' ;;
+    'tsdb create-blocks-from rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r --quiet -q --max-block-duration --http.config.file --url --tsdb.path --start --end --output-dir --eval-interval'; _pk_vflags='--enable-feature --max-block-duration --http.config.file --url --tsdb.path --start --end --output-dir --eval-interval' ;;
     'promql') _pk_cmds='format label-matchers'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql format') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql label-matchers') _pk_cmds='set delete'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
@@ -86,8 +87,9 @@ _promkit_tree_promtool() {
     'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --human-readable -r'; _pk_vflags='--enable-feature' ;;
     'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --min-time --max-time --match --format'; _pk_vflags='--enable-feature --min-time --max-time --match --format' ;;
     'tsdb dump-openmetrics') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --min-time --max-time --match'; _pk_vflags='--enable-feature --min-time --max-time --match' ;;
-    'tsdb create-blocks-from') _pk_cmds='openmetrics'; _pk_flags='--help -h --version --experimental --enable-feature --human-readable -r --quiet -q'; _pk_vflags='--enable-feature' ;;
+    'tsdb create-blocks-from') _pk_cmds='openmetrics rules'; _pk_flags='--help -h --version --experimental --enable-feature --human-readable -r --quiet -q'; _pk_vflags='--enable-feature' ;;
     'tsdb create-blocks-from openmetrics') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --human-readable -r --quiet -q --label'; _pk_vflags='--enable-feature --label' ;;
+    'tsdb create-blocks-from rules') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --human-readable -r --quiet -q --http.config.file --url --start --end --output-dir --eval-interval'; _pk_vflags='--enable-feature --http.config.file --url --start --end --output-dir --eval-interval' ;;
     'promql') _pk_cmds='format label-matchers'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql format') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql label-matchers') _pk_cmds='set delete'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;

@@ -19,7 +19,7 @@
 
 namespace promkit::tsdb {
 
-class DbReadOnly {
+class DbReadOnly final : public storage::Queryable {
  public:
   // Fails when `dir` is missing ("opening the db dir: stat <dir>: ...") or a block is corrupt
   // and no newer block lists it as a compaction parent ("corrupted block <ULID>: <cause>").
@@ -42,7 +42,7 @@ class DbReadOnly {
   // Samples in [mint, maxt] of every block overlapping it and of the head, merged (equal
   // timestamps once, blocks first). As upstream, the head is replayed only when the blocks do
   // not cover maxt, and queried only when maxt reaches the head's min time.
-  util::Result<std::unique_ptr<storage::Querier>> NewQuerier(int64_t mint, int64_t maxt);
+  util::Result<std::unique_ptr<storage::Querier>> NewQuerier(int64_t mint, int64_t maxt) override;
 
  private:
   std::string dir_;

@@ -27,6 +27,10 @@ Mode ModeFromArgv0(std::string_view argv0) {
   return Mode::kPromkit;
 }
 
+std::string UsageError(Mode mode, std::string_view msg) {
+  return fmt::format("{}: error: {}, try --help\n", ProgramName(mode), msg);
+}
+
 std::string_view ProgramName(Mode mode) { return mode == Mode::kPromtool ? "promtool" : "promkit"; }
 
 std::string VersionText(Mode mode) {

@@ -37,6 +37,8 @@ enum class Mode {
 
 Mode ModeFromArgv0(std::string_view argv0);
 std::string_view ProgramName(Mode mode);
+// A usage error as kingpin prints it: "<program>: error: <msg>, try --help\n".
+std::string UsageError(Mode mode, std::string_view msg);
 std::string VersionText(Mode mode);
 
 // The root app with every family registered. `exit_code` receives the command's result when a

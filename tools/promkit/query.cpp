@@ -87,68 +87,16 @@ struct EngineFlagOptions {
   CLI::Option* subquery_step = nullptr;
 };
 
-std::string UsageError(Mode mode, std::string_view msg) {
-  return fmt::format("{}: error: {}, try --help\n", ProgramName(mode), msg);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Times. promtool keeps them as Go time.Time (nanoseconds) and sends seconds with a fraction;
 // the server rounds to milliseconds. The local form goes through the same two steps so both
 // forms evaluate at the same millisecond.
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// promtool's parseTime (Unix seconds through strconv.ParseFloat split as time.Unix does, else
-// RFC 3339), plus promkit's relative forms "now", "now-1h", "now+30m" (Prometheus durations).
-util::Result<int64_t> ParseCliTime(std::string_view s, int64_t now_ns) {
-  auto bad = [s] {
-    return util::Status::InvalidArgument(
-        fmt::format("cannot parse {} to a valid timestamp", util::GoQuote(s)));
-  };
-  if (util::Result<double> f = util::ParseFloat(s); f.ok()) {
-    double whole = 0;
-    const double frac = std::modf(*f, &whole);
-    if (!std::isfinite(*f) || std::fabs(whole) >= 9.2e9) return bad();
-    return static_cast<int64_t>(whole) * kNsPerSecond + static_cast<int64_t>(frac * 1e9);
-  }
-  if (util::Result<int64_t> ms = util::ParseRfc3339(s); ms.ok()) {
-    if (std::llabs(*ms) >= std::numeric_limits<int64_t>::max() / kNsPerMs) return bad();
-    return *ms * kNsPerMs;
-  }
-  if (s.substr(0, 3) == "now") {
-    std::string_view rest = s.substr(3);
-    if (rest.empty()) return now_ns;
-    if (rest[0] == '+' || rest[0] == '-') {
-      util::Result<int64_t> d = util::ParseDuration(rest.substr(1));
-      if (d.ok() && *d < std::numeric_limits<int64_t>::max() / kNsPerMs) {
-        return rest[0] == '+' ? now_ns + *d * kNsPerMs : now_ns - *d * kNsPerMs;
-      }
-    }
-  }
-  return bad();
-}
 
 // The millisecond the API resolves a time sent by FormatApiTime to.
 int64_t ApiMs(int64_t ns) { return util::ParseApiTime(FormatApiTime(ns)).value_or(ns / kNsPerMs); }
 
 // ---------------------------------------------------------------------------------------------
 // The local form.
-
-// The data directory as a storage::Queryable for lib/promql.
-class DbQueryable final : public storage::Queryable {
- public:
-  explicit DbQueryable(tsdb::DbReadOnly* db) : db_(db) {}
-  util::Result<std::unique_ptr<storage::Querier>> NewQuerier(int64_t mint, int64_t maxt) override {
-    return db_->NewQuerier(mint, maxt);
-  }
-
- private:
-  tsdb::DbReadOnly* db_;
-};
 
 // When a local query found nothing and the data cannot overlap [window_start, window_end], a
 // hint on stderr saying where the data is.
@@ -406,7 +354,7 @@ int RunLocal(const QueryFlags& f, Mode mode, const Request& req) {
     std::fprintf(stderr, "query error: %s\n", db.status().ToString().c_str());
     return kExitFailure;
   }
-  DbQueryable q(db->get());
+  tsdb::DbReadOnly& q = **db;
   promql::Engine engine(opts);
   ApiResponse r;
   int64_t window_start = 0, window_end = 0;
@@ -544,9 +492,7 @@ int RunAnalyze(QueryFlags f, Mode mode) {
     if (local) {
       promql::EngineOptions opts;
       opts.parser = PromtoolParserOptions();
-      DbQueryable queryable(db.get());
-      const ApiResponse r =
-          promql::ApiQuery(promql::Engine(opts), queryable, q, end_ms, /*stats=*/false);
+      const ApiResponse r = promql::ApiQuery(promql::Engine(opts), *db, q, end_ms, /*stats=*/false);
       if (!r.ok())
         return util::Status::InvalidArgument(fmt::format("{}: {}", r.error_type, r.error));
       // The body's `data`, as a server would send it.

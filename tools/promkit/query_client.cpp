@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,9 +18,11 @@
 #include <nlohmann/json.hpp>
 
 #include "model/labels.h"
+#include "util/duration.h"
 #include "util/file.h"
 #include "util/numbers.h"
 #include "util/strings.h"
+#include "util/timestamp.h"
 
 namespace promkit::cli {
 
@@ -60,6 +65,43 @@ std::string EncodeParams(std::vector<std::pair<std::string, std::string>> params
 }  // namespace
 
 constexpr int64_t kNsPerSec = 1000000000;
+constexpr int64_t kNsPerMilli = 1000000;
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// promtool's parseTime (Unix seconds through strconv.ParseFloat split as time.Unix does, else
+// RFC 3339), plus promkit's relative forms "now", "now-1h", "now+30m" (Prometheus durations).
+util::Result<int64_t> ParseCliTime(std::string_view s, int64_t now_ns) {
+  auto bad = [s] {
+    return util::Status::InvalidArgument(
+        fmt::format("cannot parse {} to a valid timestamp", util::GoQuote(s)));
+  };
+  if (util::Result<double> f = util::ParseFloat(s); f.ok()) {
+    double whole = 0;
+    const double frac = std::modf(*f, &whole);
+    if (!std::isfinite(*f) || std::fabs(whole) >= 9.2e9) return bad();
+    return static_cast<int64_t>(whole) * kNsPerSec + static_cast<int64_t>(frac * 1e9);
+  }
+  if (util::Result<int64_t> ms = util::ParseRfc3339(s); ms.ok()) {
+    if (std::llabs(*ms) >= std::numeric_limits<int64_t>::max() / kNsPerMilli) return bad();
+    return *ms * kNsPerMilli;
+  }
+  if (s.substr(0, 3) == "now") {
+    std::string_view rest = s.substr(3);
+    if (rest.empty()) return now_ns;
+    if (rest[0] == '+' || rest[0] == '-') {
+      util::Result<int64_t> d = util::ParseDuration(rest.substr(1));
+      if (d.ok() && *d < std::numeric_limits<int64_t>::max() / kNsPerMilli) {
+        return rest[0] == '+' ? now_ns + *d * kNsPerMilli : now_ns - *d * kNsPerMilli;
+      }
+    }
+  }
+  return bad();
+}
 
 // client_golang's formatTime: seconds with the nanoseconds as a fraction.
 std::string FormatApiTime(int64_t ns) {

@@ -37,6 +37,13 @@ struct ServerReply {
   std::string stats_json;  // data.stats re-encoded, when present
 };
 
+// The current time in nanoseconds since the epoch.
+int64_t NowNs();
+// promtool's parseTime (Unix seconds through strconv.ParseFloat split as time.Unix does, else
+// RFC 3339), plus promkit's relative forms "now", "now-1h", "now+30m" (Prometheus durations);
+// nanoseconds. Fails with "cannot parse \"x\" to a valid timestamp".
+util::Result<int64_t> ParseCliTime(std::string_view s, int64_t now_ns);
+
 // client_golang's formatTime: seconds with the nanoseconds as a fraction ("1700000000.5").
 std::string FormatApiTime(int64_t ns);
 // Go's Duration.Seconds() of a step, as client_golang sends it ("15", "0.5").

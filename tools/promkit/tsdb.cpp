@@ -19,8 +19,15 @@
 #include <fmt/core.h>
 
 #include "app.h"
+#include "config/http_client_file.h"
 #include "model/labels.h"
+#include "promql/api.h"
+#include "promql/engine.h"
 #include "promql/parser/parser.h"
+#include "query_client.h"
+#include "rules/backfill.h"
+#include "rules/rulefmt/rulefmt.h"
+#include "rules/rules.h"
 #include "storage/interface.h"
 #include "storage/merge.h"
 #include "tsdb/analyze.h"
@@ -315,10 +322,6 @@ struct CreateBlocksFlags {
   std::string output = std::string(kDefaultDbPath);
 };
 
-std::string UsageError(Mode mode, std::string_view msg) {
-  return fmt::format("{}: error: {}, try --help\n", ProgramName(mode), msg);
-}
-
 // Go's lower-case errno texts ("no such file or directory").
 std::string ErrnoText(int err) {
   std::string msg = std::generic_category().message(err);
@@ -546,6 +549,209 @@ int RunAnalyze(const AnalyzeFlags& f) {
   return kExitOk;
 }
 
+// ---------------------------------------------------------------------------------------------
+// create-blocks-from rules (upstream cmd/promtool/rules.go and importRules).
+
+struct RulesFlags {
+  std::string http_config_file;
+  std::string url = "http://localhost:9090";
+  std::string tsdb_path;
+  std::string start;
+  std::string end;
+  std::string output_dir = std::string(kDefaultDbPath);
+  std::string eval_interval = "60s";
+  std::vector<std::string> files;
+  CLI::Option* url_opt = nullptr;
+};
+
+// An slog text line as promtool logs it on stderr (level INFO, the backfiller component).
+void LogLine(std::string_view msg, std::string_view attrs) {
+  std::string line = fmt::format("time={} level=INFO msg={} component=backfiller",
+                                 util::FormatRfc3339Nano(NowNs() / 1000000), util::GoQuote(msg));
+  if (!attrs.empty()) line += fmt::format(" {}", attrs);
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+// The range queries: asked of the server, or with --tsdb.path evaluated by promkit's engine over
+// the directory (times rounded to the millisecond as the API rounds them).
+rules::RangeQueryFn RangeQueries(const RulesFlags& f, const scrape::FetchOptions& base,
+                                 tsdb::DbReadOnly* db) {
+  if (db != nullptr) {
+    return [db](const std::string& expr, int64_t start_ns, int64_t end_ns, int64_t step_ns,
+                std::vector<std::string>& warnings) -> util::Result<promql::Matrix> {
+      promql::EngineOptions opts;
+      opts.parser = PromtoolParserOptions();
+      const promql::Engine engine(opts);
+      auto ms = [](int64_t ns) {
+        return util::ParseApiTime(FormatApiTime(ns)).value_or(ns / 1000000);
+      };
+      promql::Result r = engine.RangeQuery(*db, expr, ms(start_ns), ms(end_ns), step_ns / 1000000);
+      if (!r.ok()) {
+        return util::Status::InvalidArgument(
+            fmt::format("{}: {}", promql::ErrorTypeName(r.error_type), r.error));
+      }
+      for (const promql::Annotation& a : r.annotations) warnings.push_back(a.text);
+      if (r.value.kind != promql::ValueKind::kMatrix) {
+        return util::Status::InvalidArgument("rule result is wrong type");
+      }
+      return std::move(r.value.matrix);
+    };
+  }
+  return [&f, base](const std::string& expr, int64_t start_ns, int64_t end_ns, int64_t step_ns,
+                    std::vector<std::string>& warnings) -> util::Result<promql::Matrix> {
+    ServerCall call;
+    call.path = "/api/v1/query_range";
+    call.params = {{"query", expr},
+                   {"start", FormatApiTime(start_ns)},
+                   {"end", FormatApiTime(end_ns)},
+                   {"step", FormatApiStep(step_ns)}};
+    const ServerReply reply = CallServer(base, f.url, call);
+    if (!reply.transport.empty()) return util::Status::IoError(reply.transport);
+    if (!reply.error_type.empty()) {
+      return util::Status::InvalidArgument(fmt::format("{}: {}", reply.error_type, reply.error));
+    }
+    promql::ApiResponse r;
+    PROMKIT_RETURN_IF_ERROR(DecodeData(QueryEndpoint::kRange, reply.data, Mode::kPromkit, r));
+    warnings = reply.warnings;
+    if (r.value.kind != promql::ValueKind::kMatrix) {
+      return util::Status::InvalidArgument("rule result is wrong type");
+    }
+    return std::move(r.value.matrix);
+  };
+}
+
+int RunCreateBlocksFromRules(const RulesFlags& f, const CreateBlocksFlags& parent, Mode mode) {
+  // What kingpin checks while parsing.
+  std::vector<std::string> must_exist = f.files;
+  if (!f.http_config_file.empty()) must_exist.insert(must_exist.begin(), f.http_config_file);
+  for (const std::string& file : must_exist) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) {
+      std::fputs(UsageError(mode, fmt::format("path '{}' does not exist", file)).c_str(), stderr);
+      return kExitFailure;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      std::fputs(UsageError(mode, fmt::format("'{}' is a directory", file)).c_str(), stderr);
+      return kExitFailure;
+    }
+  }
+  util::Result<int64_t> interval_ns = util::ParseGoDuration(f.eval_interval);
+  if (!interval_ns.ok()) {
+    std::fputs(UsageError(mode, interval_ns.status().ToString()).c_str(), stderr);
+    return kExitFailure;
+  }
+  int64_t max_block_ms = 0;
+  if (!parent.max_block_duration.empty()) {
+    util::Result<int64_t> d = util::ParseGoDuration(parent.max_block_duration);
+    if (!d.ok()) {
+      std::fputs(UsageError(mode, d.status().ToString()).c_str(), stderr);
+      return kExitFailure;
+    }
+    max_block_ms = *d / 1000000;
+  }
+  const bool local = !f.tsdb_path.empty();
+  if (local && f.url_opt->count() > 0) {
+    std::fputs(UsageError(mode, "give either --url or --tsdb.path, not both").c_str(), stderr);
+    return kExitFailure;
+  }
+  std::string url = f.url;
+  if (!local) {
+    if (std::string err = CheckServerUrl(url); !err.empty()) {
+      std::fputs(UsageError(mode, err).c_str(), stderr);
+      return kExitFailure;
+    }
+    if (UrlScheme(url).empty()) url = "http://" + url;
+  }
+  auto fail = [](const std::string& msg) {
+    std::fprintf(stderr, "%s\n", msg.c_str());
+    return kExitFailure;
+  };
+
+  // importRules.
+  int64_t end_ns = NowNs() - int64_t{3} * 3600 * 1000000000;
+  if (!f.end.empty()) {
+    util::Result<int64_t> t = ParseCliTime(f.end, NowNs());
+    if (!t.ok()) return fail("error parsing end time: " + std::string(t.status().message()));
+    end_ns = *t;
+  }
+  util::Result<int64_t> start_ns = ParseCliTime(f.start, NowNs());
+  if (!start_ns.ok()) {
+    return fail("error parsing start time: " + std::string(start_ns.status().message()));
+  }
+  if (*start_ns >= end_ns) return fail("start time is not before end time");
+
+  scrape::FetchOptions base;
+  base.timeout_ns = int64_t{120} * 1000000000;
+  if (!f.http_config_file.empty()) {
+    util::Result<config::HTTPClientConfig> hc =
+        config::LoadHTTPClientConfigFile(f.http_config_file);
+    util::Status st = hc.ok() ? ApplyHttpConfig(*hc, base) : hc.status();
+    if (!st.ok()) {
+      return fail(fmt::format("{}: error: Failed to load HTTP config file: {}", ProgramName(mode),
+                              st.ToString()));
+    }
+  }
+  std::unique_ptr<tsdb::DbReadOnly> db;
+  if (local) {
+    util::Result<std::unique_ptr<tsdb::DbReadOnly>> opened = tsdb::DbReadOnly::Open(f.tsdb_path);
+    if (!opened.ok()) return fail(opened.status().ToString());
+    db = std::move(*opened);
+  }
+  LogLine(
+      "new rule importer",
+      fmt::format("start={} end={}", util::GoQuote(util::FormatRfc3339Nano(*start_ns / 1000000)),
+                  util::GoQuote(util::FormatRfc3339Nano(end_ns / 1000000))));
+
+  // loadGroups: the first error of the first failing file ends the run.
+  std::vector<rules::Group> groups;
+  rules::rulefmt::ParseOptions popts;
+  popts.parser = PromtoolParserOptions();
+  for (const std::string& file : f.files) {
+    rules::rulefmt::ParseResult parsed = rules::rulefmt::ParseFile(file, popts);
+    if (!parsed.ok()) return fail("rule importer parse error: " + parsed.errors.front().message);
+    util::Result<std::vector<rules::Group>> built =
+        rules::BuildGroups(parsed.groups, file, *interval_ns / 1000000, popts.parser);
+    if (!built.ok()) return fail("rule importer parse error: " + built.status().ToString());
+    for (rules::Group& g : *built) groups.push_back(std::move(g));
+  }
+
+  if (util::Status st = MkdirAll(f.output_dir); !st.ok()) return fail(st.ToString());
+  RulesFlags resolved = f;
+  resolved.url = url;
+  rules::RuleBackfillOptions opts;
+  opts.start_ns = *start_ns;
+  opts.end_ns = end_ns;
+  opts.max_block_duration_ms = max_block_ms;
+  opts.output_dir = f.output_dir;
+  opts.log = [](const std::string& msg, const std::string& attrs) { LogLine(msg, attrs); };
+  // promkit prints the blocks it writes, as `create-blocks-from openmetrics` does.
+  bool wrote_header = false;
+  if (mode == Mode::kPromkit && !parent.quiet) {
+    opts.on_block = [&](const tsdb::BlockMeta& meta) {
+      uint64_t size = 0;
+      if (util::Result<std::shared_ptr<tsdb::Block>> b =
+              tsdb::Block::Open(f.output_dir + "/" + meta.ulid);
+          b.ok()) {
+        size = (*b)->size();
+      }
+      std::vector<std::vector<std::string>> rows;
+      if (!wrote_header) rows.push_back(kBlockHeader);
+      wrote_header = true;
+      rows.push_back(BlockRow(meta, size, parent.human_readable));
+      std::string out = Tabulate(rows);
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      std::fflush(stdout);
+    };
+  }
+  const std::vector<util::Status> errors =
+      rules::BackfillRules(groups, RangeQueries(resolved, base, db.get()), opts);
+  for (const util::Status& e : errors) {
+    std::fprintf(stderr, "rule importer error: %s\n", e.ToString().c_str());
+  }
+  if (!errors.empty()) return fail("error importing rules");
+  return kExitOk;
+}
+
 }  // namespace
 
 void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code) {
@@ -633,6 +839,51 @@ void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code) {
   om->add_option("output directory", cf->output, "Output directory for generated blocks.")
       ->default_str(std::string(kDefaultDbPath));
   om->callback([cf, mode, exit_code] { *exit_code = RunCreateBlocks(*cf, mode); });
+
+  auto rf = std::make_shared<RulesFlags>();
+  CLI::App* rules_cmd =
+      create->add_subcommand("rules", "Create blocks of data for new recording rules.");
+  rules_cmd
+      ->add_option("--http.config.file", rf->http_config_file,
+                   "HTTP client configuration file for promtool to connect to Prometheus.")
+      ->option_text("<filename>");
+  rf->url_opt = rules_cmd
+                    ->add_option("--url", rf->url,
+                                 "The URL for the Prometheus API with the data where the rule "
+                                 "will be backfilled from.")
+                    ->default_str("http://localhost:9090");
+  if (mode == Mode::kPromkit) {
+    rules_cmd
+        ->add_option("--tsdb.path", rf->tsdb_path,
+                     "Evaluate the rules locally over this data directory (blocks and WAL, "
+                     "opened read-only) instead of asking a server.")
+        ->option_text("DIR");
+  }
+  rules_cmd
+      ->add_option("--start", rf->start,
+                   "The time to start backfilling the new rule from. Must be a RFC3339 formatted "
+                   "date or Unix timestamp. Required.")
+      ->required();
+  rules_cmd->add_option(
+      "--end", rf->end,
+      "If an end time is provided, all recording rules in the rule files provided will be "
+      "backfilled to the end time. Default will backfill up to 3 hours ago. Must be a RFC3339 "
+      "formatted date or Unix timestamp.");
+  rules_cmd->add_option("--output-dir", rf->output_dir, "Output directory for generated blocks.")
+      ->default_str(std::string(kDefaultDbPath));
+  rules_cmd
+      ->add_option("--eval-interval", rf->eval_interval,
+                   "How frequently to evaluate rules when backfilling if a value is not set in "
+                   "the recording rule files.")
+      ->default_str("60s");
+  rules_cmd
+      ->add_option("rule-files", rf->files,
+                   "A list of one or more files containing recording rules to be backfilled. All "
+                   "recording rules listed in the files will be backfilled. Alerting rules are "
+                   "not evaluated.")
+      ->required();
+  rules_cmd->callback(
+      [rf, cf, mode, exit_code] { *exit_code = RunCreateBlocksFromRules(*rf, *cf, mode); });
 }
 
 }  // namespace promkit::cli
