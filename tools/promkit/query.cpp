@@ -451,11 +451,10 @@ int RunAnalyze(QueryFlags f, Mode mode) {
     return kExitFailure;
   }
   if (!local) {
-    if (std::string err = CheckServerUrl(f.server); !err.empty()) {
+    if (std::string err = NormalizeServerUrl(f.server); !err.empty()) {
       std::fputs(UsageError(mode, err).c_str(), stderr);
       return kExitFailure;
     }
-    if (UrlScheme(f.server).empty()) f.server = "http://" + f.server;
   }
   util::Result<int64_t> duration_ns = util::ParseGoDuration(f.analyze_duration);
   if (!duration_ns.ok()) {
@@ -580,12 +579,10 @@ int RunQuery(QueryEndpoint ep, QueryFlags f, Mode mode) {
     }
   }
   if (!local) {
-    if (std::string err = CheckServerUrl(f.server); !err.empty()) {
+    if (std::string err = NormalizeServerUrl(f.server); !err.empty()) {
       std::fputs(UsageError(mode, err).c_str(), stderr);
       return kExitFailure;
     }
-    // promtool treats a URL without a scheme as http.
-    if (UrlScheme(f.server).empty()) f.server = "http://" + f.server;
   }
 
   scrape::FetchOptions base;

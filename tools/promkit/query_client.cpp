@@ -173,6 +173,12 @@ std::string CheckServerUrl(const std::string& u) {
   return "";
 }
 
+std::string NormalizeServerUrl(std::string& url) {
+  if (std::string err = CheckServerUrl(url); !err.empty()) return err;
+  if (UrlScheme(url).empty()) url = "http://" + url;
+  return "";
+}
+
 namespace {
 
 // The endpoint's URL: the server URL's path joined with `path` (path.Join), its query kept.

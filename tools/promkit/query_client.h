@@ -60,6 +60,11 @@ std::string UrlScheme(std::string_view u);
 // empty when the URL is fine.
 std::string CheckServerUrl(const std::string& u);
 
+// CheckServerUrl, then the scheme promtool assumes when there is none: "host:9090/x" is
+// refused as Go's url.Parse refuses it, "localhost" becomes "http://localhost". Returns the
+// error text, empty when `url` is usable.
+std::string NormalizeServerUrl(std::string& url);
+
 // One API request to `server` (an http or https URL, path prefix allowed) with `base`'s TLS,
 // auth and headers.
 ServerReply CallServer(const scrape::FetchOptions& base, const std::string& server,

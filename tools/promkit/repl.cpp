@@ -440,10 +440,9 @@ util::Result<std::shared_ptr<repl::Backend>> OpenDir(const std::string& dir, boo
 // --url with --http.config.file and --header, checked as `query` checks them.
 util::Result<std::shared_ptr<repl::Backend>> OpenServer(const ReplFlags& f) {
   std::string url = f.url;
-  if (std::string err = CheckServerUrl(url); !err.empty()) {
+  if (std::string err = NormalizeServerUrl(url); !err.empty()) {
     return util::Status::InvalidArgument(err);
   }
-  if (UrlScheme(url).empty()) url = "http://" + url;
   scrape::FetchOptions base;
   // The server gives up after --query.timeout; the client waits a little longer for its answer.
   const int64_t timeout_ms = util::ParseDuration(f.query_timeout).value_or(120000);

@@ -89,14 +89,9 @@ class ServerCompletion final : public repl::CompletionSource {
 
   std::vector<std::string> LabelNames(std::span<const std::string> metrics) override {
     if (metrics.empty()) return Names("");
-    std::vector<std::string> out;
-    for (const std::string& m : metrics) {
-      const std::vector<std::string>& names = Names(m);
-      out.insert(out.end(), names.begin(), names.end());
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
+    return repl::UnionOfLabelNames(
+        metrics,
+        [this](const std::string& m) -> const std::vector<std::string>& { return Names(m); });
   }
 
   const std::vector<std::string>& LabelValues(const std::string& label,

@@ -656,11 +656,10 @@ int RunCreateBlocksFromRules(const RulesFlags& f, const CreateBlocksFlags& paren
   }
   std::string url = f.url;
   if (!local) {
-    if (std::string err = CheckServerUrl(url); !err.empty()) {
+    if (std::string err = NormalizeServerUrl(url); !err.empty()) {
       std::fputs(UsageError(mode, err).c_str(), stderr);
       return kExitFailure;
     }
-    if (UrlScheme(url).empty()) url = "http://" + url;
   }
   auto fail = [](const std::string& msg) {
     std::fprintf(stderr, "%s\n", msg.c_str());

@@ -276,14 +276,9 @@ const std::vector<std::string>& IndexCompletion::Names(const std::string& metric
 
 std::vector<std::string> IndexCompletion::LabelNames(std::span<const std::string> metrics) {
   if (metrics.empty()) return Names("");
-  std::vector<std::string> out;
-  for (const std::string& m : metrics) {
-    const std::vector<std::string>& names = Names(m);
-    out.insert(out.end(), names.begin(), names.end());
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  return UnionOfLabelNames(
+      metrics,
+      [this](const std::string& m) -> const std::vector<std::string>& { return Names(m); });
 }
 
 const std::vector<std::string>& IndexCompletion::LabelValues(const std::string& label,

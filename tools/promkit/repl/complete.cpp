@@ -556,4 +556,17 @@ StatementCompletion CompleteStatement(std::string_view text, CompletionSource& s
   return out;
 }
 
+std::vector<std::string> UnionOfLabelNames(
+    std::span<const std::string> metrics,
+    const std::function<const std::vector<std::string>&(const std::string&)>& names_of) {
+  std::vector<std::string> out;
+  for (const std::string& m : metrics) {
+    const std::vector<std::string>& names = names_of(m);
+    out.insert(out.end(), names.begin(), names.end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace promkit::cli::repl

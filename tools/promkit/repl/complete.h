@@ -13,6 +13,7 @@
 // Pure functions over the source; thread-compatible.
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -59,6 +60,12 @@ class CompletionSource {
   virtual const std::vector<std::string>& LabelValues(const std::string& label,
                                                       const std::string& metric) = 0;
 };
+
+// The sorted union of the label names of several metrics, each list from `names_of` (a
+// CompletionSource's cache); for CompletionSource::LabelNames with metrics.
+std::vector<std::string> UnionOfLabelNames(
+    std::span<const std::string> metrics,
+    const std::function<const std::vector<std::string>&(const std::string&)>& names_of);
 
 // Options of the language that change what is offered.
 struct CompletionOptions {
