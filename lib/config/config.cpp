@@ -955,6 +955,7 @@ void SetDirectory(const std::string& dir, ScrapeConfig& sc) {
   for (FileSDConfig& f : sc.sd.file_sd_configs) {
     for (std::string& p : f.files) p = JoinDir(dir, p);
   }
+  for (HTTPSDConfig& h : sc.sd.http_sd_configs) SetDirectory(dir, h.http);
   sc.scrape_failure_log_file = JoinDir(dir, sc.scrape_failure_log_file);
 }
 
