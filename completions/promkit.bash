@@ -7,7 +7,8 @@ _promkit_tree_promkit() {
   case "$1" in
     '') _pk_cmds='help check scrape query repl test tsdb promql'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
-    'check') _pk_cmds='config web-config rules metrics'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check') _pk_cmds='service-discovery config web-config rules metrics'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check service-discovery') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --timeout --trace'; _pk_vflags='--enable-feature --timeout' ;;
     'check config') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --syntax-only --lint --lint-fatal --ignore-unknown-fields --agent'; _pk_vflags='--enable-feature --lint' ;;
     'check web-config') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --lint --lint-fatal --ignore-unknown-fields'; _pk_vflags='--enable-feature --lint' ;;
@@ -65,7 +66,8 @@ _promkit_tree_promtool() {
   case "$1" in
     '') _pk_cmds='help check query test tsdb promql'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
-    'check') _pk_cmds='config web-config rules metrics'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check') _pk_cmds='service-discovery config web-config rules metrics'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check service-discovery') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --timeout'; _pk_vflags='--enable-feature --timeout' ;;
     'check config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --syntax-only --lint --lint-fatal --ignore-unknown-fields --agent'; _pk_vflags='--enable-feature --lint' ;;
     'check web-config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check rules') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --lint --lint-fatal --ignore-unknown-fields'; _pk_vflags='--enable-feature --lint' ;;

@@ -931,9 +931,12 @@ void DecodeConfig(Decoder& d, const Node& n, Config& cfg) {
   }
 }
 
+// common/config.JoinDir: relative non-empty paths are joined with `dir` as filepath.Join does
+// (cleaned, so "./x.json" in the current directory is "x.json", as file_sd's __meta_filepath
+// shows it).
 std::string JoinDir(const std::string& dir, const std::string& path) {
   if (path.empty() || path[0] == '/' || dir.empty()) return path;
-  return dir + "/" + path;
+  return util::CleanPath(dir + "/" + path);
 }
 
 void SetDirectory(const std::string& dir, HTTPClientConfig& h) {

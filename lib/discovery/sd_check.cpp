@@ -47,6 +47,34 @@ std::string LabelsText(const model::Labels& ls) {
   return out + "}";
 }
 
+// The labels a step removed ("- name=value") or set ("+ name=value"), a changed value as both,
+// in name order.
+void AppendLabelDiff(std::string& out, const model::Labels& before, const model::Labels& after) {
+  auto line = [&](char sign, std::string_view name, std::string_view value) {
+    out += fmt::format("    {} {}=", sign, name);
+    util::AppendJsonString(out, value, util::JsonDialect::kJsoniterRaw);
+    out += "\n";
+  };
+  auto b = before.begin();
+  auto a = after.begin();
+  while (b != before.end() || a != after.end()) {
+    if (a == after.end() || (b != before.end() && b->name < a->name)) {
+      line('-', b->name, b->value);
+      ++b;
+    } else if (b == before.end() || a->name < b->name) {
+      line('+', a->name, a->value);
+      ++a;
+    } else {
+      if (a->value != b->value) {
+        line('-', b->name, b->value);
+        line('+', a->name, a->value);
+      }
+      ++a;
+      ++b;
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<SdCheckResult> CheckResults(const config::ScrapeConfig& cfg,
@@ -107,8 +135,8 @@ std::string RenderSdCheckTrace(const std::vector<SdCheckResult>& results) {
       } else if (s.before == s.after) {
         out += fmt::format("  relabel_configs[{}] {}: unchanged\n", s.index, action);
       } else {
-        out += fmt::format("  relabel_configs[{}] {}:\n    before: {}\n    after:  {}\n", s.index,
-                           action, LabelsText(s.before), LabelsText(s.after));
+        out += fmt::format("  relabel_configs[{}] {}:\n", s.index, action);
+        AppendLabelDiff(out, s.before, s.after);
       }
     }
     if (!t.error.ok()) {

@@ -27,8 +27,9 @@ std::vector<SdCheckResult> CheckResults(const config::ScrapeConfig& cfg,
 // error marshals as "{}" (Go's errors have no exported fields).
 std::string RenderSdCheckJson(const std::vector<SdCheckResult>& results);
 
-// promkit's --trace: for each result, the discovered labels, every relabel rule applied
-// (index, action, labels before and after, or "unchanged") and the outcome. Ends in a newline.
+// promkit's --trace: for each result, the discovered labels, every relabel rule applied (index,
+// action, and how it changed the labels: "- name=value" for a label before, "+ name=value" for
+// one after, or "unchanged" / "dropped") and the outcome. Ends in a newline.
 std::string RenderSdCheckTrace(const std::vector<SdCheckResult>& results);
 
 }  // namespace promkit::discovery

@@ -47,6 +47,12 @@ void BuildApp(CLI::App& app, Mode mode, int* exit_code);
 void RegisterCheck(CLI::App& root, Mode mode, int* exit_code);
 // `check web-config` (check_web.cpp), registered by RegisterCheck under `check`.
 void RegisterCheckWebConfig(CLI::App& check, Mode mode, int* exit_code);
+// `check service-discovery` (check_sd.cpp), registered by RegisterCheck under `check`.
+void RegisterCheckServiceDiscovery(CLI::App& check, Mode mode, int* exit_code);
+// kingpin's ExistingFile(s) argument check (check_web.cpp): every path must exist and not be a
+// directory, checked while parsing, so nothing runs when one is wrong. "" when all are usable,
+// else the error ("path 'x' does not exist").
+std::string ExistingFilesError(const std::vector<std::string>& files);
 void RegisterScrape(CLI::App& root, Mode mode, int* exit_code);
 void RegisterQuery(CLI::App& root, Mode mode, int* exit_code);
 void RegisterRepl(CLI::App& root, Mode mode, int* exit_code);
