@@ -28,7 +28,7 @@ function __promkit_cmds_promkit
     case 'query'
       printf '%s\n' 'instant' 'range' 'series' 'labels'
     case 'test'
-      printf '%s\n' 'rules'
+      printf '%s\n' 'rules' 'relabel'
     case 'tsdb'
       printf '%s\n' 'analyze' 'list' 'dump' 'dump-openmetrics' 'create-blocks-from'
     case 'tsdb create-blocks-from'
@@ -179,6 +179,7 @@ complete -c promkit -n '__promkit_at promkit \'repl\'' -l 'query.max-samples' -r
 complete -c promkit -n '__promkit_at promkit \'repl\'' -l 'stats' -d 'Print series, samples and time after each query on stderr (default when interactive).'
 complete -c promkit -n '__promkit_at promkit \'test\'' -f
 complete -c promkit -n '__promkit_at promkit \'test\'' -f -a 'rules' -d 'Unit tests for rules.'
+complete -c promkit -n '__promkit_at promkit \'test\'' -f -a 'relabel' -d 'Unit tests for relabeling: each test feeds a target\'s or a series\' labels through a job\'s relabel_configs or metric_relabel_configs (or inline rules) and checks the labels that come out, or that the input is dropped.'
 complete -c promkit -n '__promkit_at promkit \'test\'' -l 'help' -s 'h' -d 'Show context-sensitive help (also try --help-long and --help-man).'
 complete -c promkit -n '__promkit_at promkit \'test\'' -l 'version' -d 'Show application version.'
 complete -c promkit -n '__promkit_at promkit \'test\'' -l 'enable-feature' -r -d 'Comma separated feature names to enable.'
@@ -191,6 +192,10 @@ complete -c promkit -n '__promkit_at promkit \'test rules\'' -l 'run' -r -d 'If 
 complete -c promkit -n '__promkit_at promkit \'test rules\'' -l 'debug' -d 'Enable unit test debugging.'
 complete -c promkit -n '__promkit_at promkit \'test rules\'' -l 'diff' -d 'Show alert mismatches as a diff naming the labels and annotations that differ, instead of both alert lists.'
 complete -c promkit -n '__promkit_at promkit \'test rules\'' -l 'ignore-unknown-fields' -d 'Ignore unknown fields in the rule files the tests load (the test files themselves stay strict), e.g. custom metadata.'
+complete -c promkit -n '__promkit_at promkit \'test relabel\'' -l 'help' -s 'h' -d 'Show context-sensitive help (also try --help-long and --help-man).'
+complete -c promkit -n '__promkit_at promkit \'test relabel\'' -l 'version' -d 'Show application version.'
+complete -c promkit -n '__promkit_at promkit \'test relabel\'' -l 'enable-feature' -r -d 'Comma separated feature names to enable.'
+complete -c promkit -n '__promkit_at promkit \'test relabel\'' -l 'junit' -r -d 'File path to store JUnit XML test results.'
 complete -c promkit -n '__promkit_at promkit \'tsdb\'' -f
 complete -c promkit -n '__promkit_at promkit \'tsdb\'' -f -a 'analyze' -d 'Analyze churn, label pair cardinality and compaction efficiency.'
 complete -c promkit -n '__promkit_at promkit \'tsdb\'' -f -a 'list' -d 'List tsdb blocks.'

@@ -988,6 +988,16 @@ void DecodeRelabelConfigs(Decoder& d, const Node& n, std::vector<relabel::Config
 
 }  // namespace internal
 
+Result<std::vector<relabel::Config>> ParseRelabelConfigs(const util::YamlNode& node) {
+  Decoder d;
+  std::vector<relabel::Config> out;
+  internal::DecodeRelabelConfigs(d, node, out, "empty or null relabeling rule in relabel_configs");
+  PROMKIT_RETURN_IF_ERROR(d.Finish());
+  for (relabel::Config& rc : out)
+    PROMKIT_RETURN_IF_ERROR(rc.Validate(model::ValidationScheme::kUtf8));
+  return out;
+}
+
 Result<Config> Load(std::string_view text) {
   PROMKIT_ASSIGN_OR_RETURN(Node root, internal::ParseYaml(text));
   Config cfg;

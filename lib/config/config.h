@@ -16,6 +16,7 @@
 #include "model/validation.h"
 #include "relabel/relabel.h"
 #include "util/status.h"
+#include "util/yaml_tree.h"
 
 namespace promkit::config {
 
@@ -236,6 +237,10 @@ util::Result<Config> LoadFile(const std::string& filename, bool agent_mode);
 // Upstream's GetScrapeConfigs: scrape_configs plus those of scrape_config_files (globs resolved,
 // each file validated with the global config, job names unique across all).
 util::Result<std::vector<ScrapeConfig>> GetScrapeConfigs(const Config& cfg);
+
+// Decodes and validates a YAML list of relabel configs as a scrape config's relabel_configs
+// (strict, upstream's messages; names validated with the UTF-8 scheme).
+util::Result<std::vector<relabel::Config>> ParseRelabelConfigs(const util::YamlNode& node);
 
 // Reads a file_sd file (YAML or JSON: a list of {targets, labels}) strictly, as promtool's
 // checkSDFile does. Files must end in .json, .yml or .yaml.

@@ -36,45 +36,6 @@ void AppendLabelsJson(std::string& out, const model::Labels& ls, std::string_vie
   out += "}";
 }
 
-std::string LabelsText(const model::Labels& ls) {
-  std::string out = "{";
-  for (const auto& l : ls) {
-    if (out.size() > 1) out += ", ";
-    out += l.name;
-    out += "=";
-    util::AppendJsonString(out, l.value, util::JsonDialect::kJsoniterRaw);
-  }
-  return out + "}";
-}
-
-// The labels a step removed ("- name=value") or set ("+ name=value"), a changed value as both,
-// in name order.
-void AppendLabelDiff(std::string& out, const model::Labels& before, const model::Labels& after) {
-  auto line = [&](char sign, std::string_view name, std::string_view value) {
-    out += fmt::format("    {} {}=", sign, name);
-    util::AppendJsonString(out, value, util::JsonDialect::kJsoniterRaw);
-    out += "\n";
-  };
-  auto b = before.begin();
-  auto a = after.begin();
-  while (b != before.end() || a != after.end()) {
-    if (a == after.end() || (b != before.end() && b->name < a->name)) {
-      line('-', b->name, b->value);
-      ++b;
-    } else if (b == before.end() || a->name < b->name) {
-      line('+', a->name, a->value);
-      ++a;
-    } else {
-      if (a->value != b->value) {
-        line('-', b->name, b->value);
-        line('+', a->name, a->value);
-      }
-      ++a;
-      ++b;
-    }
-  }
-}
-
 }  // namespace
 
 std::vector<SdCheckResult> CheckResults(const config::ScrapeConfig& cfg,
@@ -127,7 +88,7 @@ std::string RenderSdCheckTrace(const std::vector<SdCheckResult>& results) {
     const TargetLabels& t = results[i].target;
     out += fmt::format("target {} (source {}): {}\n", i + 1,
                        util::JsonString(results[i].source, util::JsonDialect::kJsoniterRaw),
-                       LabelsText(t.discovered));
+                       FormatLabels(t.discovered));
     for (const RelabelStep& s : t.trace) {
       std::string_view action = relabel::ActionName(s.action);
       if (s.dropped) {
@@ -136,7 +97,7 @@ std::string RenderSdCheckTrace(const std::vector<SdCheckResult>& results) {
         out += fmt::format("  relabel_configs[{}] {}: unchanged\n", s.index, action);
       } else {
         out += fmt::format("  relabel_configs[{}] {}:\n", s.index, action);
-        AppendLabelDiff(out, s.before, s.after);
+        out += FormatLabelDiff(s.before, s.after, "    ");
       }
     }
     if (!t.error.ok()) {
@@ -144,7 +105,7 @@ std::string RenderSdCheckTrace(const std::vector<SdCheckResult>& results) {
     } else if (t.labels.empty()) {
       out += "  result: dropped\n";
     } else {
-      out += fmt::format("  result: {}\n", LabelsText(t.labels));
+      out += fmt::format("  result: {}\n", FormatLabels(t.labels));
     }
   }
   return out;

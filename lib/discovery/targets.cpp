@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "util/duration.h"
+#include "util/json_string.h"
 #include "util/strings.h"
 
 namespace promkit::discovery {
@@ -129,6 +130,46 @@ TargetLabels PopulateLabels(const config::ScrapeConfig& cfg, const LabelSet& tar
     }
   }
   out.labels = std::move(res);
+  return out;
+}
+
+std::string FormatLabels(const model::Labels& labels) {
+  std::string out = "{";
+  for (const auto& l : labels) {
+    if (out.size() > 1) out += ", ";
+    out += l.name;
+    out += "=";
+    util::AppendJsonString(out, l.value, util::JsonDialect::kJsoniterRaw);
+  }
+  return out + "}";
+}
+
+std::string FormatLabelDiff(const model::Labels& before, const model::Labels& after,
+                            std::string_view indent) {
+  std::string out;
+  auto line = [&](char sign, std::string_view name, std::string_view value) {
+    out += fmt::format("{}{} {}=", indent, sign, name);
+    util::AppendJsonString(out, value, util::JsonDialect::kJsoniterRaw);
+    out += "\n";
+  };
+  auto b = before.begin();
+  auto a = after.begin();
+  while (b != before.end() || a != after.end()) {
+    if (a == after.end() || (b != before.end() && b->name < a->name)) {
+      line('-', b->name, b->value);
+      ++b;
+    } else if (b == before.end() || a->name < b->name) {
+      line('+', a->name, a->value);
+      ++a;
+    } else {
+      if (a->value != b->value) {
+        line('-', b->name, b->value);
+        line('+', a->name, a->value);
+      }
+      ++a;
+      ++b;
+    }
+  }
   return out;
 }
 

@@ -10,6 +10,8 @@
 // Pure functions; thread-safe.
 
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
@@ -44,5 +46,14 @@ model::Labels DiscoveredLabels(const config::ScrapeConfig& cfg, const LabelSet& 
 // PopulateLabels; `trace` records every relabel step.
 TargetLabels PopulateLabels(const config::ScrapeConfig& cfg, const LabelSet& target,
                             const LabelSet& group, bool trace = false);
+
+// {name="value", ...} (values quoted as JSON strings), for traces and test reports.
+std::string FormatLabels(const model::Labels& labels);
+
+// How a relabel step changed a label set, one line per label in name order, each prefixed by
+// `indent`: "- name=value" for a label as it was, "+ name=value" as it became (both for a
+// changed value). Empty when nothing changed.
+std::string FormatLabelDiff(const model::Labels& before, const model::Labels& after,
+                            std::string_view indent);
 
 }  // namespace promkit::discovery

@@ -11,6 +11,7 @@
 //     option_text(kEmptyPlaceholder) shows none ("--enable-feature= ...", kingpin's form for a
 //     repeatable flag whose default is empty).
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,10 @@ void RegisterQuery(CLI::App& root, Mode mode, int* exit_code);
 void RegisterRepl(CLI::App& root, Mode mode, int* exit_code);
 // The `test` family: `test rules` (test_rules.cpp).
 void RegisterTest(CLI::App& root, Mode mode, int* exit_code);
+// `test relabel` (test_relabel.cpp, promkit's own), registered by RegisterTest; `junit` is the
+// family's --junit value, read when the command runs.
+void RegisterTestRelabel(CLI::App& test, Mode mode, int* exit_code,
+                         std::shared_ptr<const std::string> junit);
 void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code);
 void RegisterDocs(CLI::App& root, Mode mode, int* exit_code);
 void RegisterPromql(CLI::App& root, Mode mode, int* exit_code);
