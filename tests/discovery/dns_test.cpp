@@ -2,6 +2,7 @@
 // with the records below (skipped when dnsmasq is not installed; install-deps.sh lists it).
 #include "discovery/dns.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +53,10 @@ class Dnsmasq {
       std::vector<char*> argv;
       for (std::string& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
+      // Its startup banner would clutter the test output.
+      int null_fd = ::open("/dev/null", O_WRONLY);
+      ::dup2(null_fd, 1);
+      ::dup2(null_fd, 2);
       ::execv(kDnsmasq, argv.data());
       ::_exit(127);
     }
@@ -62,13 +67,19 @@ class Dnsmasq {
       ::waitpid(pid_, nullptr, 0);
     }
   }
-  // Waits until the server answers (bounded).
-  bool Ready() const {
+  // Waits until the server answers (bounded) and checks that it is ours: when another test's
+  // dnsmasq got the same port first, this one has exited ("address in use").
+  bool Ready() {
     for (int i = 0; i < 100; ++i) {
-      if (Exchange("127.0.0.1", port_, "web.test.", DnsType::kA, 200).ok()) return true;
+      if (Exchange("127.0.0.1", port_, "web.test.", DnsType::kA, 200).ok()) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (::waitpid(pid_, nullptr, WNOHANG) != 0) {
+      pid_ = -1;
+      return false;
+    }
+    return Exchange("127.0.0.1", port_, "web.test.", DnsType::kA, 1000).ok();
   }
 
  private:
@@ -80,14 +91,21 @@ class DnsSDTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!fs::exists(kDnsmasq)) GTEST_SKIP() << "dnsmasq is not installed";
-    port_ = testutil::FreeLoopbackPort();
-    server_ = std::make_unique<Dnsmasq>(port_);
-    ASSERT_TRUE(server_->Ready()) << "dnsmasq did not start on port " << port_;
+    // Tests run in parallel: a port taken between FreeLoopbackPort() and dnsmasq's bind means
+    // another try.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      port_ = testutil::FreeLoopbackPort();
+      server_ = std::make_unique<Dnsmasq>(port_);
+      if (server_->Ready()) break;
+      server_.reset();
+    }
+    ASSERT_TRUE(server_) << "dnsmasq did not start";
     resolv_ =
         (fs::temp_directory_path() / ("promkit_resolv_" + std::to_string(::getpid()))).string();
     testutil::WriteFileOrDie(resolv_, "nameserver 127.0.0.1\nsearch test\n");
     opts_.resolv_conf = resolv_;
     opts_.port = port_;
+    opts_.exchange_timeout_ms = 5000;  // a loaded CI machine is slow, not lossy
   }
   void TearDown() override {
     server_.reset();
@@ -101,7 +119,7 @@ class DnsSDTest : public ::testing::Test {
     cfg.port = port;
     DnsDiscovery d(cfg, opts_);
     std::vector<std::string> errors;
-    std::vector<TargetGroup> groups = d.Refresh(5000, errors);
+    std::vector<TargetGroup> groups = d.Refresh(10000, errors);
     if (errors_out) {
       *errors_out = errors;
     } else {
