@@ -106,6 +106,9 @@ TEST_F(FileSDTest, WatcherSeesWritesCreatesAndRemoves) {
     auto t = writes("b.json", "[]");
     EXPECT_TRUE(w.Wait(5000));
   }
+  // A write may be seen half done (created, then filled): let the watcher settle first.
+  for (int i = 0; i < 10 && w.Wait(200); ++i) {
+  }
   // Files the glob does not match do not count.
   {
     auto t = writes("c.yml", "[]");
