@@ -11,6 +11,8 @@ packages=(
   libcurl4-openssl-dev zlib1g-dev libedit-dev
   # interop peers, test servers and benchmark tools
   prometheus prometheus-node-exporter hyperfine openssl curl ca-certificates
+  # DNS server for the dns_sd tests (dnsmasq on a loopback port)
+  dnsmasq-base
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -931,9 +931,12 @@ void DecodeConfig(Decoder& d, const Node& n, Config& cfg) {
   }
 }
 
+// common/config.JoinDir: relative non-empty paths are joined with `dir` as filepath.Join does
+// (cleaned, so "./x.json" in the current directory is "x.json", as file_sd's __meta_filepath
+// shows it).
 std::string JoinDir(const std::string& dir, const std::string& path) {
   if (path.empty() || path[0] == '/' || dir.empty()) return path;
-  return dir + "/" + path;
+  return util::CleanPath(dir + "/" + path);
 }
 
 void SetDirectory(const std::string& dir, HTTPClientConfig& h) {
@@ -955,6 +958,7 @@ void SetDirectory(const std::string& dir, ScrapeConfig& sc) {
   for (FileSDConfig& f : sc.sd.file_sd_configs) {
     for (std::string& p : f.files) p = JoinDir(dir, p);
   }
+  for (HTTPSDConfig& h : sc.sd.http_sd_configs) SetDirectory(dir, h.http);
   sc.scrape_failure_log_file = JoinDir(dir, sc.scrape_failure_log_file);
 }
 
@@ -983,6 +987,16 @@ void DecodeRelabelConfigs(Decoder& d, const Node& n, std::vector<relabel::Config
 }
 
 }  // namespace internal
+
+Result<std::vector<relabel::Config>> ParseRelabelConfigs(const util::YamlNode& node) {
+  Decoder d;
+  std::vector<relabel::Config> out;
+  internal::DecodeRelabelConfigs(d, node, out, "empty or null relabeling rule in relabel_configs");
+  PROMKIT_RETURN_IF_ERROR(d.Finish());
+  for (relabel::Config& rc : out)
+    PROMKIT_RETURN_IF_ERROR(rc.Validate(model::ValidationScheme::kUtf8));
+  return out;
+}
 
 Result<Config> Load(std::string_view text) {
   PROMKIT_ASSIGN_OR_RETURN(Node root, internal::ParseYaml(text));

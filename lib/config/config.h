@@ -16,6 +16,7 @@
 #include "model/validation.h"
 #include "relabel/relabel.h"
 #include "util/status.h"
+#include "util/yaml_tree.h"
 
 namespace promkit::config {
 
@@ -81,6 +82,21 @@ struct FileSDConfig {
   int64_t refresh_interval_ms = 5 * 60 * 1000;
 };
 
+// http_sd_configs entry (upstream discovery/http SDConfig).
+struct HTTPSDConfig {
+  std::string url;
+  int64_t refresh_interval_ms = 60 * 1000;
+  HTTPClientConfig http;
+};
+
+// dns_sd_configs entry (upstream discovery/dns SDConfig). `type` is upper-cased.
+struct DNSSDConfig {
+  std::vector<std::string> names;
+  std::string type = "SRV";
+  int port = 0;
+  int64_t refresh_interval_ms = 30 * 1000;
+};
+
 // Any other *_sd_configs entry: parsed and validated; discovery itself comes later.
 struct OtherSDConfig {
   std::string key;        // e.g. "kubernetes_sd_configs"
@@ -90,7 +106,9 @@ struct OtherSDConfig {
 struct ServiceDiscoveryConfigs {
   std::vector<TargetGroup> static_configs;
   std::vector<FileSDConfig> file_sd_configs;
-  std::vector<OtherSDConfig> others;
+  std::vector<HTTPSDConfig> http_sd_configs;
+  std::vector<DNSSDConfig> dns_sd_configs;
+  std::vector<OtherSDConfig> others;  // also lists http_sd_configs and dns_sd_configs entries
 };
 
 struct GlobalConfig {
@@ -220,8 +238,15 @@ util::Result<Config> LoadFile(const std::string& filename, bool agent_mode);
 // each file validated with the global config, job names unique across all).
 util::Result<std::vector<ScrapeConfig>> GetScrapeConfigs(const Config& cfg);
 
+// Decodes and validates a YAML list of relabel configs as a scrape config's relabel_configs
+// (strict, upstream's messages; names validated with the UTF-8 scheme).
+util::Result<std::vector<relabel::Config>> ParseRelabelConfigs(const util::YamlNode& node);
+
 // Reads a file_sd file (YAML or JSON: a list of {targets, labels}) strictly, as promtool's
 // checkSDFile does. Files must end in .json, .yml or .yaml.
 util::Result<std::vector<TargetGroup>> ReadTargetGroupsFile(const std::string& path);
+
+// The same decoding of file_sd YAML text (go-yaml's UnmarshalStrict into []*targetgroup.Group).
+util::Result<std::vector<TargetGroup>> ParseTargetGroupsYaml(std::string_view text);
 
 }  // namespace promkit::config

@@ -1064,6 +1064,27 @@ std::vector<Decoder::Field> ServiceDiscoveryFields(Decoder& d, ServiceDiscoveryC
                           size_t mark = d.mark();
                           DecodeFields(d, item, spec.type, spec.fields, v, spec.http);
                           if (d.mark() == mark && !d.failed()) d.Fail(spec.validate(v));
+                          if (spec.key == "http_sd_configs") {
+                            HTTPSDConfig h;
+                            h.url = std::string(v.Get("url"));
+                            if (v.Has("refresh_interval"))
+                              h.refresh_interval_ms =
+                                  std::stoll(std::string(v.Get("refresh_interval")));
+                            h.http = v.http;
+                            sd.http_sd_configs.push_back(std::move(h));
+                          } else if (spec.key == "dns_sd_configs") {
+                            DNSSDConfig c;
+                            auto names = v.lists.find("names");
+                            if (names != v.lists.end()) c.names = names->second;
+                            c.type = std::string(v.Get("type"));
+                            for (char& ch : c.type)
+                              ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+                            if (v.Has("port")) c.port = std::stoi(std::string(v.Get("port")));
+                            if (v.Has("refresh_interval"))
+                              c.refresh_interval_ms =
+                                  std::stoll(std::string(v.Get("refresh_interval")));
+                            sd.dns_sd_configs.push_back(std::move(c));
+                          }
                           sd.others.push_back(OtherSDConfig{std::string(spec.key), v.http});
                         });
                       }});
@@ -1085,6 +1106,10 @@ util::Result<std::vector<TargetGroup>> ReadTargetGroupsFile(const std::string& p
             path.substr(path.rfind('.') == std::string::npos ? path.size() : path.rfind('.')))));
   }
   PROMKIT_ASSIGN_OR_RETURN(std::string text, util::ReadFile(path));
+  return ParseTargetGroupsYaml(text);
+}
+
+util::Result<std::vector<TargetGroup>> ParseTargetGroupsYaml(std::string_view text) {
   PROMKIT_ASSIGN_OR_RETURN(Node root, internal::ParseYaml(text));
   Decoder d;
   std::vector<TargetGroup> groups;

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 namespace promkit::util {
 namespace {
@@ -226,6 +227,34 @@ Status FaultInjectionEnv::RemoveFile(const std::string& path) {
 Status FaultInjectionEnv::SyncDir(const std::string& dir) {
   if (fail_sync_dir_) return Status::IoError("sync " + dir + ": input/output error");
   return base_->SyncDir(dir);
+}
+
+std::string CleanPath(std::string_view path) {
+  const bool rooted = !path.empty() && path[0] == '/';
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view el = path.substr(i, j - i);
+    i = j + 1;
+    if (el.empty() || el == ".") continue;
+    if (el == "..") {
+      if (!parts.empty() && parts.back() != "..") {
+        parts.pop_back();
+      } else if (!rooted) {
+        parts.push_back(el);
+      }
+      continue;
+    }
+    parts.push_back(el);
+  }
+  std::string out = rooted ? "/" : "";
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (k > 0) out += '/';
+    out += parts[k];
+  }
+  return out.empty() ? "." : out;
 }
 
 }  // namespace promkit::util

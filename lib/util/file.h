@@ -85,4 +85,7 @@ class FaultInjectionEnv : public Env {
   std::atomic<bool> fail_remove_{false};
 };
 
+// Go's filepath.Clean: the shortest lexically equivalent path ("a//b/../c/." -> "a/c", "" -> ".").
+std::string CleanPath(std::string_view path);
+
 }  // namespace promkit::util

@@ -139,3 +139,29 @@ TEST_F(FileTest, RelativePathAndDirectoryTarget) {
 
 }  // namespace
 }  // namespace promkit::util
+
+namespace promkit::util {
+namespace {
+
+TEST(CleanPath, AsGoFilepathClean) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"", "."},
+      {".", "."},
+      {"./a.json", "a.json"},
+      {"a//b/./c", "a/b/c"},
+      {"a/../b", "b"},
+      {"../a", "../a"},
+      {"a/../..", ".."},
+      {"/../a", "/a"},
+      {"/", "/"},
+      {"a/b/", "a/b"},
+      {"./sub/../t.json", "t.json"},
+  };
+  for (const auto& [in, want] : cases) {
+    SCOPED_TRACE(in);
+    EXPECT_EQ(CleanPath(in), want);
+  }
+}
+
+}  // namespace
+}  // namespace promkit::util

@@ -242,7 +242,8 @@ void WrapParagraph(const std::string& text, size_t width, std::vector<std::strin
   if (!line.empty()) lines.push_back(line);
 }
 
-// Paragraphs (separated by blank lines) wrapped to `width`, separated by one empty line.
+// Paragraphs (separated by blank lines) wrapped to `width`, separated by one empty line;
+// indented paragraphs are kept as written.
 std::vector<std::string> Wrap(const std::string& text, size_t width) {
   std::vector<std::string> lines;
   size_t start = 0;
@@ -250,7 +251,18 @@ std::vector<std::string> Wrap(const std::string& text, size_t width) {
     size_t end = text.find("\n\n", start);
     if (end == std::string::npos) end = text.size();
     std::vector<std::string> para;
-    WrapParagraph(text.substr(start, end - start), std::max<size_t>(width, 1), para);
+    const std::string chunk = text.substr(start, end - start);
+    if (!chunk.empty() && chunk[0] == ' ') {
+      // An indented paragraph is preformatted (as go/doc treats indented blocks): kept verbatim.
+      for (size_t b = 0; b <= chunk.size();) {
+        size_t e = chunk.find('\n', b);
+        if (e == std::string::npos) e = chunk.size();
+        para.push_back(chunk.substr(b, e - b));
+        b = e + 1;
+      }
+    } else {
+      WrapParagraph(chunk, std::max<size_t>(width, 1), para);
+    }
     if (!para.empty()) {
       if (!lines.empty()) lines.emplace_back();
       lines.insert(lines.end(), para.begin(), para.end());

@@ -11,6 +11,7 @@
 //     option_text(kEmptyPlaceholder) shows none ("--enable-feature= ...", kingpin's form for a
 //     repeatable flag whose default is empty).
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,11 +50,21 @@ void BuildApp(CLI::App& app, Mode mode, int* exit_code);
 void RegisterCheck(CLI::App& root, Mode mode, int* exit_code);
 // `check web-config` (check_web.cpp), registered by RegisterCheck under `check`.
 void RegisterCheckWebConfig(CLI::App& check, Mode mode, int* exit_code);
+// `check service-discovery` (check_sd.cpp), registered by RegisterCheck under `check`.
+void RegisterCheckServiceDiscovery(CLI::App& check, Mode mode, int* exit_code);
+// kingpin's ExistingFile(s) argument check (check_web.cpp): every path must exist and not be a
+// directory, checked while parsing, so nothing runs when one is wrong. "" when all are usable,
+// else the error ("path 'x' does not exist").
+std::string ExistingFilesError(const std::vector<std::string>& files);
 void RegisterScrape(CLI::App& root, Mode mode, int* exit_code);
 void RegisterQuery(CLI::App& root, Mode mode, int* exit_code);
 void RegisterRepl(CLI::App& root, Mode mode, int* exit_code);
 // The `test` family: `test rules` (test_rules.cpp).
 void RegisterTest(CLI::App& root, Mode mode, int* exit_code);
+// `test relabel` (test_relabel.cpp, promkit's own), registered by RegisterTest; `junit` is the
+// family's --junit value, read when the command runs.
+void RegisterTestRelabel(CLI::App& test, Mode mode, int* exit_code,
+                         std::shared_ptr<const std::string> junit);
 void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code);
 void RegisterDocs(CLI::App& root, Mode mode, int* exit_code);
 void RegisterPromql(CLI::App& root, Mode mode, int* exit_code);

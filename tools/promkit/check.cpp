@@ -408,6 +408,7 @@ void RegisterCheckConfig(CLI::App& check, Mode mode, int* exit_code) {
 void RegisterCheck(CLI::App& root, Mode mode, int* exit_code) {
   CLI::App* check = root.add_subcommand("check", "Check the resources for validity.");
   check->require_subcommand(1);
+  RegisterCheckServiceDiscovery(*check, mode, exit_code);
   RegisterCheckConfig(*check, mode, exit_code);
   RegisterCheckWebConfig(*check, mode, exit_code);
   RegisterCheckRules(*check, mode, exit_code);

@@ -15,14 +15,7 @@
 #include "config/web_config.h"
 
 namespace promkit::cli {
-namespace {
 
-struct CheckWebConfigFlags {
-  std::vector<std::string> files;
-};
-
-// kingpin's ExistingFiles argument: every path must exist and not be a directory, checked while
-// parsing, so nothing is validated when one is wrong. "" when all are usable.
 std::string ExistingFilesError(const std::vector<std::string>& files) {
   for (const std::string& f : files) {
     struct stat st {};
@@ -42,6 +35,12 @@ std::string ExistingFilesError(const std::vector<std::string>& files) {
   }
   return "";
 }
+
+namespace {
+
+struct CheckWebConfigFlags {
+  std::vector<std::string> files;
+};
 
 int RunCheckWebConfig(const CheckWebConfigFlags& flags, Mode mode) {
   if (std::string err = ExistingFilesError(flags.files); !err.empty()) {

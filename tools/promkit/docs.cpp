@@ -109,10 +109,31 @@ std::string Upper(std::string s) {
   return s;
 }
 
+// Paragraphs as roff; an indented paragraph (an example) is set verbatim in no-fill mode.
 std::string RoffParagraphs(const std::string& text) {
   std::string out;
   bool first = true;
-  for (const std::string& p : Paragraphs(text)) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find("\n\n", start);
+    if (end == std::string::npos) end = text.size();
+    const std::string chunk = text.substr(start, end - start);
+    start = end + 2;
+    if (!chunk.empty() && chunk[0] == ' ') {
+      if (!first) out += ".PP\n";
+      out += ".nf\n";
+      for (size_t b = 0; b <= chunk.size();) {
+        size_t e = chunk.find('\n', b);
+        if (e == std::string::npos) e = chunk.size();
+        out += Roff(chunk.substr(b, e - b)) + "\n";
+        b = e + 1;
+      }
+      out += ".fi\n";
+      first = false;
+      continue;
+    }
+    std::string p = Collapse(chunk);
+    if (p.empty()) continue;
     if (!first) out += ".PP\n";
     out += Roff(p) + "\n";
     first = false;

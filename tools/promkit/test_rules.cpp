@@ -177,6 +177,10 @@ void RegisterTest(CLI::App& root, Mode mode, int* exit_code) {
                         "themselves stay strict), e.g. custom metadata. Prometheus rejects them "
                         "when it loads the rule files.");
   rules->callback([flags, mode, exit_code] { *exit_code = RunTestRules(*flags, mode); });
+  if (mode == Mode::kPromkit) {
+    RegisterTestRelabel(*test, mode, exit_code,
+                        std::shared_ptr<const std::string>(flags, &flags->junit));
+  }
 }
 
 }  // namespace promkit::cli
