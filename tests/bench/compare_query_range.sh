@@ -3,13 +3,17 @@
 # blocks: 4,200 series over 6 h at 15 s (about 6M samples, tests/bench/gen_query_bench_data.py),
 # heavy 6-hour range queries at step 15 s. Prometheus's figure is execTotalTime from stats=all on
 # a warm server (best of 3); promkit's is the engine time of build/tests/bench/promql_range_query
-# (best of 3). Needs python3, promtool, prometheus, curl.
+# (best of 3). Then whole commands, best of 3 wall times: curl against the warm server, and
+# `promkit query range --tsdb.path` (which opens the blocks, evaluates and prints the API's JSON),
+# with promkit's peak RSS against the Prometheus process's resident memory (VmHWM) after serving
+# the queries. Needs python3, promtool, prometheus, curl.
 #
 # usage: tests/bench/compare_query_range.sh [BUILD_DIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${1:-$here/build}"
 tool="$build/tests/bench/promql_range_query"
+promkit="$build/promkit"
 for t in "$tool" promtool prometheus curl python3; do
   command -v "$t" >/dev/null || { echo "missing: $t" >&2; exit 1; }
 done
@@ -46,3 +50,26 @@ for q in "${queries[@]}"; do
   printf 'prometheus %8.3f s  %s\n' "$best" "$q"
 done
 "$tool" "$work/db" "$end" "${queries[@]}" | sed 's/^/promkit    /'
+
+# Whole commands: wall seconds (best of 3) and, for promkit, peak RSS in MB.
+run_best() {  # prints "<best wall s> <max rss MB>" of the command in "$@", output discarded
+  python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+best = float("inf")
+for _ in range(3):
+    t0 = time.monotonic()
+    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+    best = min(best, time.monotonic() - t0)
+print(f"{best:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f}")
+PY
+}
+printf '%-10s %10s %10s %12s  %s\n' "" "curl (s)" "promkit(s)" "promkit MB" "query"
+for q in "${queries[@]}"; do
+  read -r ct _ < <(run_best curl -s 127.0.0.1:19099/api/v1/query_range --data-urlencode "query=$q" \
+      -d start="$start" -d end="$end" -d step=15)
+  read -r pt pm < <(run_best "$promkit" query range -o json --tsdb.path "$work/db" \
+      --start "$start" --end "$end" --step 15s "$q")
+  printf '%-10s %10s %10s %12s  %s\n' "command" "$ct" "$pt" "$pm" "$q"
+done
+printf 'prometheus process VmHWM after the queries: %s MB\n' \
+  "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$prom_pid/status")"
