@@ -7,7 +7,8 @@ _promkit_tree_promkit() {
   case "$1" in
     '') _pk_cmds='help check scrape query repl test tsdb promql'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
-    'check') _pk_cmds='config web-config rules metrics'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check') _pk_cmds='service-discovery config web-config rules metrics'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check service-discovery') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --timeout --trace'; _pk_vflags='--enable-feature --timeout' ;;
     'check config') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --syntax-only --lint --lint-fatal --ignore-unknown-fields --agent'; _pk_vflags='--enable-feature --lint' ;;
     'check web-config') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --lint --lint-fatal --ignore-unknown-fields'; _pk_vflags='--enable-feature --lint' ;;
@@ -20,8 +21,9 @@ _promkit_tree_promkit() {
     'query labels') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --start --end --match'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --start --end --match' ;;
     'query analyze') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --server --type --duration --time --match'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --server --type --duration --time --match' ;;
     'repl') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --url --http.config.file --header --execute -e --format --query.lookback-delta --query.timeout --query.max-samples --stats'; _pk_vflags='--enable-feature --url --http.config.file --header --execute -e --format --query.lookback-delta --query.timeout --query.max-samples' ;;
-    'test') _pk_cmds='rules'; _pk_flags='--help -h --version --enable-feature --junit'; _pk_vflags='--enable-feature --junit' ;;
+    'test') _pk_cmds='rules relabel'; _pk_flags='--help -h --version --enable-feature --junit'; _pk_vflags='--enable-feature --junit' ;;
     'test rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --junit --run --debug --diff --ignore-unknown-fields'; _pk_vflags='--enable-feature --junit --run' ;;
+    'test relabel') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --junit'; _pk_vflags='--enable-feature --junit' ;;
     'tsdb') _pk_cmds='analyze list dump dump-openmetrics create-blocks-from'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'tsdb analyze') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --limit --extended --match'; _pk_vflags='--enable-feature --limit --match' ;;
     'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r'; _pk_vflags='--enable-feature' ;;
@@ -69,7 +71,8 @@ _promkit_tree_promtool() {
   case "$1" in
     '') _pk_cmds='help check query test tsdb promql'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'help') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
-    'check') _pk_cmds='config web-config rules metrics'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check') _pk_cmds='service-discovery config web-config rules metrics'; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'check service-discovery') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --timeout'; _pk_vflags='--enable-feature --timeout' ;;
     'check config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --syntax-only --lint --lint-fatal --ignore-unknown-fields --agent'; _pk_vflags='--enable-feature --lint' ;;
     'check web-config') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature'; _pk_vflags='--enable-feature' ;;
     'check rules') _pk_cmds=''; _pk_flags='--help -h --version --experimental --enable-feature --lint --lint-fatal --ignore-unknown-fields'; _pk_vflags='--enable-feature --lint' ;;
