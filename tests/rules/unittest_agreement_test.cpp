@@ -83,6 +83,13 @@ TEST(TestRulesAgreesWithPromtool, ExitCodes) {
     argv.insert(argv.end(), c.args.begin(), c.args.end());
     auto ours = testutil::RunProcess(PROMKIT_BINARY, argv, "", dir);
     auto theirs = testutil::RunProcess(kPromtool, argv, "", dir);
+    // promtool 2.42's keep_firing_for is not deterministic (pass.yml's keep_firing_for test
+    // fails about one run in eight, more under load): a disagreement counts only when it
+    // persists over three of its runs.
+    for (int retry = 0; retry < 2 && c.deviation.empty() && ours.exit_code != theirs.exit_code;
+         ++retry) {
+      theirs = testutil::RunProcess(kPromtool, argv, "", dir);
+    }
     if (!c.deviation.empty()) {
       EXPECT_NE(ours.exit_code, theirs.exit_code) << "now agrees; drop the deviation";
       ++deviations;
