@@ -74,6 +74,7 @@ Listed HelpLong(const std::string& name, const TempDir& dir) {
         if (sp == std::string::npos) sp = line.size();
         std::string word = line.substr(start, sp - start);
         if (word.empty() || word[0] == '[' || word[0] == '<' || word[0] == '-') break;
+        if (word.back() == '*') word.pop_back();  // kingpin marks a default subcommand
         cmd += (cmd.empty() ? "" : " ") + word;
         start = sp + 1;
       }

@@ -52,6 +52,15 @@ TEST_F(Install, BinaryAndPromtoolSymlink) {
   EXPECT_EQ(r.out.rfind("usage: promtool ", 0), 0u) << r.out;
 }
 
+TEST_F(Install, AmtoolSymlink) {
+  fs::path link = Installed("bin/amtool");
+  ASSERT_TRUE(fs::is_symlink(link)) << link;
+  EXPECT_EQ(fs::read_symlink(link), "promkit");
+  testutil::ProcessResult r = testutil::RunProcess(link, {link.string(), "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("usage: amtool ", 0), 0u) << r.out;
+}
+
 TEST_F(Install, ManPagesMatchTheSourceTree) {
   int pages = 0;
   for (const auto& e : fs::directory_iterator(fs::path(PROMKIT_SOURCE_DIR) / "man")) {
