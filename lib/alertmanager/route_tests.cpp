@@ -21,16 +21,7 @@ using util::Status;
 
 namespace {
 
-struct Case {
-  std::string name;
-  int line = 0;
-  LabelSet labels;
-  std::optional<std::vector<std::string>> receivers, notify;
-  std::optional<std::vector<std::pair<std::string, std::vector<std::string>>>> group_by;
-  std::optional<int64_t> at_ms;
-  std::vector<LabelSet> firing;
-  std::optional<bool> inhibited;
-};
+using Case = RouteTestCase;
 
 void DecodeLabelSet(Decoder& d, const Node& n, LabelSet& out) {
   StringPairs pairs;
@@ -62,11 +53,11 @@ bool IntervalsContain(const Config& cfg, const std::vector<std::string>& names, 
 
 }  // namespace
 
-Result<RouteTestReport> RunRouteTestFile(const std::string& path, const RouteTestOptions& opts) {
-  PROMKIT_ASSIGN_OR_RETURN(std::string text, util::ReadFile(path));
+Result<RouteTestFile> ParseRouteTests(std::string_view text) {
   PROMKIT_ASSIGN_OR_RETURN(Node root, internal::ParseYaml(text));
-  std::string config_file;
-  std::vector<Case> cases;
+  RouteTestFile file;
+  std::string& config_file = file.config_file;
+  std::vector<Case>& cases = file.tests;
   Decoder d;
   d.Struct(
       root, "routetest.File",
@@ -139,6 +130,13 @@ Result<RouteTestReport> RunRouteTestFile(const std::string& path, const RouteTes
       return Status::InvalidArgument(fmt::format("line {}: notify needs at", c.line));
     }
   }
+  return file;
+}
+
+Result<RouteTestReport> RunRouteTestFile(const std::string& path, const RouteTestOptions& opts) {
+  PROMKIT_ASSIGN_OR_RETURN(std::string text, util::ReadFile(path));
+  PROMKIT_ASSIGN_OR_RETURN(RouteTestFile file, ParseRouteTests(text));
+  const std::string& config_file = file.config_file;
 
   RouteTestReport report;
   report.config_file = opts.config_file;
@@ -155,6 +153,15 @@ Result<RouteTestReport> RunRouteTestFile(const std::string& path, const RouteTes
   lo.matcher_mode = opts.matcher_mode;
   auto cfg = LoadFile(report.config_file, lo);
   if (!cfg.ok()) return cfg.status().Wrap(report.config_file);
+  RouteTestReport run = RunRouteTests(*cfg, file);
+  report.results = std::move(run.results);
+  return report;
+}
+
+RouteTestReport RunRouteTests(const Config& config, const RouteTestFile& file) {
+  const Config* cfg = &config;
+  const std::vector<Case>& cases = file.tests;
+  RouteTestReport report;
   std::unique_ptr<RouteNode> tree = RouteNode::Build(*cfg->route);
   Inhibitor inhibitor(cfg->inhibit_rules);
 

@@ -18,13 +18,37 @@
 // Decoding is strict (unknown fields and wrong types are errors with their line).
 // Thread-safety: reentrant.
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "alertmanager/config.h"
 #include "alertmanager/matchers.h"
 #include "util/status.h"
 
 namespace promkit::alertmanager {
+
+struct RouteTestCase {
+  std::string name;
+  int line = 0;
+  LabelSet labels;
+  std::optional<std::vector<std::string>> receivers, notify;
+  std::optional<std::vector<std::pair<std::string, std::vector<std::string>>>> group_by;
+  std::optional<int64_t> at_ms;
+  std::vector<LabelSet> firing;
+  std::optional<bool> inhibited;
+};
+
+struct RouteTestFile {
+  std::string config_file;  // as written
+  std::vector<RouteTestCase> tests;
+};
+
+// Decodes and checks a test file's text (every case expects something; notify needs at).
+util::Result<RouteTestFile> ParseRouteTests(std::string_view text);
 
 struct RouteTestOptions {
   std::string config_file;  // overrides the file's config_file when set
@@ -40,6 +64,9 @@ struct RouteTestReport {
   std::string config_file;  // the config tested
   std::vector<RouteTestResult> results;
 };
+
+// Runs every case against a loaded config.
+RouteTestReport RunRouteTests(const Config& cfg, const RouteTestFile& file);
 
 // Loads the test file and its config and runs every case. Errors: the test file's or the
 // config's loading errors (prefixed with the config's path for the latter).
