@@ -33,12 +33,14 @@ _promkit_tree_promkit() {
     'promql label-matchers') _pk_cmds='set delete'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql label-matchers set') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --type -t'; _pk_vflags='--enable-feature --type -t' ;;
     'promql label-matchers delete') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
-    'am') _pk_cmds='check-config config'; _pk_flags='--help -h --version --enable-feature --alertmanager.url --timeout --http.config.file --enable-feature'; _pk_vflags='--enable-feature --alertmanager.url --timeout --http.config.file --enable-feature' ;;
+    'am') _pk_cmds='check-config config template'; _pk_flags='--help -h --version --enable-feature --alertmanager.url --timeout --http.config.file --enable-feature'; _pk_vflags='--enable-feature --alertmanager.url --timeout --http.config.file --enable-feature' ;;
     'am check-config') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --alertmanager.url --timeout --http.config.file --enable-feature'; _pk_vflags='--enable-feature --alertmanager.url --timeout --http.config.file --enable-feature' ;;
     'am config') _pk_cmds='routes'; _pk_flags='--help -h --version --enable-feature --alertmanager.url --timeout --http.config.file --enable-feature'; _pk_vflags='--enable-feature --alertmanager.url --timeout --http.config.file --enable-feature' ;;
     'am config routes') _pk_cmds='show test'; _pk_flags='--help -h --version --enable-feature --alertmanager.url --timeout --http.config.file --enable-feature --config.file'; _pk_vflags='--enable-feature --alertmanager.url --timeout --http.config.file --enable-feature --config.file' ;;
     'am config routes show') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --alertmanager.url --timeout --http.config.file --enable-feature --config.file'; _pk_vflags='--enable-feature --alertmanager.url --timeout --http.config.file --enable-feature --config.file' ;;
     'am config routes test') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --alertmanager.url --timeout --http.config.file --enable-feature --config.file --verify.receivers --tree --file'; _pk_vflags='--enable-feature --alertmanager.url --timeout --http.config.file --enable-feature --config.file --verify.receivers --file' ;;
+    'am template') _pk_cmds='render'; _pk_flags='--help -h --version --enable-feature --alertmanager.url --timeout --http.config.file --enable-feature'; _pk_vflags='--enable-feature --alertmanager.url --timeout --http.config.file --enable-feature' ;;
+    'am template render') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --alertmanager.url --timeout --http.config.file --enable-feature --template.glob --template.text --template.data'; _pk_vflags='--enable-feature --alertmanager.url --timeout --http.config.file --enable-feature --template.glob --template.text --template.data' ;;
     *) _pk_cmds=''; _pk_flags=''; _pk_vflags='' ;;
   esac
 }

@@ -38,11 +38,13 @@ function __promkit_cmds_promkit
     case 'promql label-matchers'
       printf '%s\n' 'set' 'delete'
     case 'am'
-      printf '%s\n' 'check-config' 'config'
+      printf '%s\n' 'check-config' 'config' 'template'
     case 'am config'
       printf '%s\n' 'routes'
     case 'am config routes'
       printf '%s\n' 'show' 'test'
+    case 'am template'
+      printf '%s\n' 'render'
   end
 end
 complete -c promkit -n '__promkit_at promkit \'\'' -f
@@ -264,6 +266,7 @@ complete -c promkit -n '__promkit_at promkit \'promql label-matchers delete\'' -
 complete -c promkit -n '__promkit_at promkit \'am\'' -f
 complete -c promkit -n '__promkit_at promkit \'am\'' -f -a 'check-config' -d 'Validate alertmanager config files'
 complete -c promkit -n '__promkit_at promkit \'am\'' -f -a 'config' -d 'View current config.'
+complete -c promkit -n '__promkit_at promkit \'am\'' -f -a 'template' -d 'Render template files.'
 complete -c promkit -n '__promkit_at promkit \'am\'' -l 'help' -s 'h' -d 'Show context-sensitive help (also try --help-long and --help-man).'
 complete -c promkit -n '__promkit_at promkit \'am\'' -l 'version' -d 'Show application version.'
 complete -c promkit -n '__promkit_at promkit \'am\'' -l 'enable-feature' -r -d 'Comma separated feature names to enable.'
@@ -317,6 +320,25 @@ complete -c promkit -n '__promkit_at promkit \'am config routes test\'' -l 'conf
 complete -c promkit -n '__promkit_at promkit \'am config routes test\'' -l 'verify.receivers' -r -d 'Checks if specified receivers matches resolved receivers.'
 complete -c promkit -n '__promkit_at promkit \'am config routes test\'' -l 'tree' -d 'Prints out matching routes tree.'
 complete -c promkit -n '__promkit_at promkit \'am config routes test\'' -l 'file' -r -d 'A routing test file: run all its cases (see above) instead of testing <labels>.'
+complete -c promkit -n '__promkit_at promkit \'am template\'' -f
+complete -c promkit -n '__promkit_at promkit \'am template\'' -f -a 'render' -d 'Render a given definition in a template file to standard output.'
+complete -c promkit -n '__promkit_at promkit \'am template\'' -l 'help' -s 'h' -d 'Show context-sensitive help (also try --help-long and --help-man).'
+complete -c promkit -n '__promkit_at promkit \'am template\'' -l 'version' -d 'Show application version.'
+complete -c promkit -n '__promkit_at promkit \'am template\'' -l 'enable-feature' -r -d 'Comma separated feature names to enable.'
+complete -c promkit -n '__promkit_at promkit \'am template\'' -l 'alertmanager.url' -r -d 'Alertmanager to talk to'
+complete -c promkit -n '__promkit_at promkit \'am template\'' -l 'timeout' -r -d 'Timeout for the executed command'
+complete -c promkit -n '__promkit_at promkit \'am template\'' -l 'http.config.file' -r -d 'HTTP client configuration file for amtool to connect to Alertmanager.'
+complete -c promkit -n '__promkit_at promkit \'am template\'' -l 'enable-feature' -r -d 'Experimental features to enable, comma separated.'
+complete -c promkit -n '__promkit_at promkit \'am template render\'' -l 'help' -s 'h' -d 'Show context-sensitive help (also try --help-long and --help-man).'
+complete -c promkit -n '__promkit_at promkit \'am template render\'' -l 'version' -d 'Show application version.'
+complete -c promkit -n '__promkit_at promkit \'am template render\'' -l 'enable-feature' -r -d 'Comma separated feature names to enable.'
+complete -c promkit -n '__promkit_at promkit \'am template render\'' -l 'alertmanager.url' -r -d 'Alertmanager to talk to'
+complete -c promkit -n '__promkit_at promkit \'am template render\'' -l 'timeout' -r -d 'Timeout for the executed command'
+complete -c promkit -n '__promkit_at promkit \'am template render\'' -l 'http.config.file' -r -d 'HTTP client configuration file for amtool to connect to Alertmanager.'
+complete -c promkit -n '__promkit_at promkit \'am template render\'' -l 'enable-feature' -r -d 'Experimental features to enable, comma separated.'
+complete -c promkit -n '__promkit_at promkit \'am template render\'' -l 'template.glob' -r -d 'Glob of paths that will be expanded and used for rendering.'
+complete -c promkit -n '__promkit_at promkit \'am template render\'' -l 'template.text' -r -d 'The template that will be rendered.'
+complete -c promkit -n '__promkit_at promkit \'am template render\'' -l 'template.data' -r -d 'Full path to a file which contains the data of the alert(-s) with which the --template.text will be rendered.'
 
 # promtool command tree.
 function __promkit_cmds_promtool

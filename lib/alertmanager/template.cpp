@@ -1,9 +1,14 @@
 #include "alertmanager/template.h"
 
+#include <chrono>
 #include <span>
 
+#include <fmt/core.h>
 #include <glob.h>
 
+#include "alertmanager/internal/template_values.h"
+#include "alertmanager/time_interval.h"
+#include "template/gotime.h"
 #include "template/prometheus.h"
 #include "util/file.h"
 #include "util/strings.h"
@@ -15,6 +20,72 @@ using tmpl::Value;
 using util::Result;
 using util::Status;
 
+namespace {
+
+int64_t NowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr std::string_view kBase64Url =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// base64.URLEncoding (padded).
+std::string Base64UrlEncode(std::string_view in) {
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t v = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
+                 static_cast<uint8_t>(in[i + 2]);
+    for (int k = 3; k >= 0; --k) out += kBase64Url[(v >> (6 * k)) & 63];
+  }
+  if (size_t rest = in.size() - i; rest > 0) {
+    uint32_t v = static_cast<uint8_t>(in[i]) << 16;
+    if (rest == 2) v |= static_cast<uint8_t>(in[i + 1]) << 8;
+    out += kBase64Url[(v >> 18) & 63];
+    out += kBase64Url[(v >> 12) & 63];
+    out += rest == 2 ? kBase64Url[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// base64.URLEncoding.DecodeString with Go's error text (newlines are skipped, as Go does).
+Result<std::string> Base64UrlDecode(std::string_view in) {
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t pad_at = std::string_view::npos;
+  size_t count = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '\r' || c == '\n') continue;
+    if (c == '=') {
+      if (pad_at == std::string_view::npos) pad_at = count;
+      ++count;
+      continue;
+    }
+    size_t v = kBase64Url.find(c);
+    if (v == std::string_view::npos || pad_at != std::string_view::npos) {
+      return Status::InvalidArgument(fmt::format("illegal base64 data at input byte {}", i));
+    }
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    ++count;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  if (count % 4 != 0) {
+    return Status::InvalidArgument(fmt::format("illegal base64 data at input byte {}", in.size()));
+  }
+  return out;
+}
+
+}  // namespace
+
 tmpl::FuncMap TemplateFuncs() {
   // The functions upstream shares with Prometheus's set, with the same implementations.
   tmpl::FuncMap prom = tmpl::PrometheusFuncs({});
@@ -23,12 +94,11 @@ tmpl::FuncMap TemplateFuncs() {
        {"toUpper", "toLower", "match", "reReplaceAll", "safeHtml", "humanizeDuration"}) {
     m[name] = prom.at(name);
   }
-  const auto string_fn = [](std::string (*f)(std::string_view)) {
-    return Func{{"string"}, false, [f](std::span<const Value> a) -> Result<Value> {
-                  return Value(f(a[0].AsString()));
-                }};
-  };
-  m["title"] = string_fn(tmpl::Title);
+  // cases.Title(language.AmericanEnglish): each word capitalized, the rest lowered (Prometheus's
+  // title keeps the rest as it is).
+  m["title"] = Func{{"string"}, false, [](std::span<const Value> a) -> Result<Value> {
+                      return Value(tmpl::Title(util::ToLower(a[0].AsString())));
+                    }};
   m["trimSpace"] = Func{{"string"}, false, [](std::span<const Value> a) -> Result<Value> {
                           return Value(std::string(util::TrimSpace(a[0].AsString())));
                         }};
@@ -70,25 +140,49 @@ tmpl::FuncMap TemplateFuncs() {
                      }
                      return Value::Map(std::move(out));
                    }};
-  // TODO(#8): date, tz, now, since, toDate, mustToDate, toJson, base64encode, base64decode
-  // with upstream's semantics (time zones, Go layouts, encoding/json); until then they parse
-  // and fail when executed.
-  for (const auto& [name, arity] :
-       std::initializer_list<std::pair<const char*, int>>{{"date", 2},
-                                                          {"tz", 2},
-                                                          {"now", 0},
-                                                          {"since", 1},
-                                                          {"toDate", 2},
-                                                          {"mustToDate", 2},
-                                                          {"toJson", 1},
-                                                          {"base64encode", 1},
-                                                          {"base64decode", 1}}) {
+  m["date"] = Func{{"string", "time.Time"}, false, [](std::span<const Value> a) -> Result<Value> {
+                     const auto& t = static_cast<const tmpl::GoTime&>(a[1].host());
+                     return Value(tmpl::FormatGoTime(t.unix_nanos(), a[0].AsString()));
+                   }};
+  m["tz"] = Func{{"string", "time.Time"}, false, [](std::span<const Value> a) -> Result<Value> {
+                   const std::string& name = a[0].AsString();
+                   PROMKIT_ASSIGN_OR_RETURN(auto loc, Location::Load(name));
+                   if (loc->name() != "UTC") {
+                     // TODO(#8): times carry no zone in lib/template; only UTC converts.
+                     return Status::InvalidArgument("time zone " + name +
+                                                    " is not supported by promkit's templates yet "
+                                                    "(only UTC)");
+                   }
+                   return a[1];
+                 }};
+  m["now"] = Func{{}, false, [](std::span<const Value>) -> Result<Value> {
+                    return tmpl::GoTime::Make(NowNanos(), false);
+                  }};
+  m["since"] = Func{{"time.Time"}, false, [](std::span<const Value> a) -> Result<Value> {
+                      const auto& t = static_cast<const tmpl::GoTime&>(a[0].host());
+                      return tmpl::GoDuration::Make(NowNanos() - t.unix_nanos(), false);
+                    }};
+  for (const char* name : {"toDate", "mustToDate"}) {
     std::string n = name;
-    m[n] = Func{std::vector<std::string>(static_cast<size_t>(arity), "any"), false,
-                [n](std::span<const Value>) -> Result<Value> {
-                  return Status::InvalidArgument(n + " is not supported by promkit yet");
-                }};
+    // TODO(#8): Go's time.Parse layouts.
+    m[n] =
+        Func{{"string", "string"}, false, [n](std::span<const Value>) -> Result<Value> {
+               return Status::InvalidArgument(n + " is not supported by promkit's templates yet");
+             }};
   }
+  m["toJson"] = Func{{"any"}, false, [](std::span<const Value> a) -> Result<Value> {
+                       std::string out;
+                       internal::AppendJson(out, a[0]);
+                       return Value(std::move(out));
+                     }};
+  m["base64encode"] = Func{{"string"}, false, [](std::span<const Value> a) -> Result<Value> {
+                             return Value(Base64UrlEncode(a[0].AsString()));
+                           }};
+  m["base64decode"] =
+      Func{{"string"}, false, [](std::span<const Value> a) -> Result<Value> {
+             PROMKIT_ASSIGN_OR_RETURN(std::string s, Base64UrlDecode(a[0].AsString()));
+             return Value(std::move(s));
+           }};
   return m;
 }
 

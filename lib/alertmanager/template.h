@@ -5,13 +5,68 @@
 // is fine).
 // Thread-safety: functions are stateless; a loaded template set is immutable.
 
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "alertmanager/matchers.h"
 #include "template/template.h"
+#include "template/value.h"
 #include "util/status.h"
 
 namespace promkit::alertmanager {
+
+// One alert as notification templates see it (upstream template.Alert).
+struct TemplateAlert {
+  std::string status;  // "firing" or "resolved"
+  LabelSet labels;
+  LabelSet annotations;
+  int64_t starts_at_ns = 0;  // Unix nanoseconds (zero: Go's zero time)
+  int64_t ends_at_ns = 0;
+  bool starts_at_zero = true;
+  bool ends_at_zero = true;
+  std::string generator_url;
+  std::string fingerprint;
+};
+
+// The data notification templates render (upstream template.Data).
+struct TemplateData {
+  std::string receiver;
+  std::string status;
+  std::vector<TemplateAlert> alerts;
+  std::string notification_reason;
+  LabelSet group_labels, common_labels, common_annotations, route_labels;
+  std::string external_url;
+};
+
+// The data as a template value: a template.Data with template.Alerts (Firing, Resolved) and
+// template.KV maps (SortedPairs, Names, Values, Remove, String; alertname sorts first).
+tmpl::Value TemplateDataValue(const TemplateData& data);
+// Decodes template.Data from JSON as Go's encoding/json does (field names as upstream's json
+// tags, case-insensitively; unknown fields ignored; times in RFC 3339).
+util::Result<TemplateData> ParseTemplateData(std::string_view json);
+// amtool template render's built-in example: two alerts, one firing and one resolved, with
+// times relative to `now_ns`.
+TemplateData ExampleTemplateData(int64_t now_ns);
+
+// Upstream's embedded default templates (default.tmpl): the __subject, __text_alert_list...
+// building blocks and every integration's *.default.* template, written for promkit to render
+// the same text.
+std::string_view DefaultTemplates();
+
+// A parsed template set (template.FromGlobs): the defaults, then every file the globs match.
+class TemplateSet {
+ public:
+  static util::Result<TemplateSet> FromGlobs(const std::vector<std::string>& globs);
+  // ExecuteTextString: parses `text` as a new anonymous template over the set (missingkey=zero)
+  // and renders it with `data`. An empty text renders as "".
+  util::Result<std::string> ExecuteText(std::string_view text, const tmpl::Value& data) const;
+
+ private:
+  std::vector<std::string> sources_;  // defaults, then file contents, in parse order
+};
 
 // toUpper, toLower, title, trimSpace, join, match, safeHtml, safeUrl, urlUnescape, reReplaceAll,
 // stringSlice, routeLabels, date, tz, now, since, humanizeDuration, toDate, mustToDate, toJson,

@@ -634,6 +634,12 @@ class Executor {
       return Value();
     }
     const bool has_args = (cmd != nullptr && cmd->nodes.size() > 1) || final != nullptr;
+    if (const HostObject* methods = receiver.methods(); methods != nullptr) {
+      if (Member m = methods->Lookup(name); m.kind == Member::Kind::kMethod) {
+        const Value host = Value::Host(receiver.methods_ptr());
+        return EvalCall(dot, m.params, m.variadic, nullptr, &host, node, name, cmd, final);
+      }
+    }
     if (receiver.kind() == Value::Kind::kHost) {
       const HostObject& obj = receiver.host();
       Member m = obj.Lookup(name);

@@ -180,6 +180,38 @@ std::vector<Case> Cases() {
   const Deviation kBraces = {kStderr,
                              "the UTF-8 matcher parser rejects braces in a single matcher: "
                              "`unexpected open or close brace` (0.25: `bad matcher format`)"};
+  // template render over our template files and data.
+  const std::string glob = "--template.glob=templates/*.tmpl";
+  const std::string data = "--template.data=template_data.json";
+  for (const char* text :
+       {"{{ template \"custom.title\" . }} {{ .CommonLabels.Names }} {{ len .Alerts.Firing }}",
+        "{{ range .Alerts }}{{ .StartsAt }} {{ .Labels.alertname }} {{ .Fingerprint }}\n{{ end }}",
+        "{{ .Foo }}", "{{ template \"nope\" . }}",
+        "{{ .Receiver | toUpper }} {{ .ExternalURL }}"}) {
+    cases.push_back(
+        {ours, {"template", "render", glob, data, std::string("--template.text=") + text}});
+  }
+  cases.push_back(
+      {ours, {"template", "render", "--template.glob=templates/bad/*.tmpl", "--template.text=x"}});
+  cases.push_back({ours, {"template", "render", glob, "--template.text={{ .Receiver }}"}});
+  cases.push_back({ours,
+                   {"template", "render", glob, data,
+                    "--template.text={{ template \"custom.text\" .Alerts.Firing }}"},
+                   false,
+                   {kStderr,
+                    "execution errors inside a file's {{define}} name the anonymous template "
+                    "(`template: :2:35`), not the file (`custom.tmpl:2:35`)"}});
+  cases.push_back({ours,
+                   {"template", "render", glob, data,
+                    "--template.text={{ template \"slack.default.fallback\" . }}"},
+                   false,
+                   {kExit | kStdout | kStderr,
+                    "Debian's amtool 0.25 build lacks upstream's embedded default templates "
+                    "(`template \"slack.default.fallback\" not defined`)"}});
+  cases.push_back({ours,
+                   {"template", "render", glob, data, "--template.text={{ .CommonLabels }}"},
+                   false,
+                   {kStdout, "template.KV has a String method now (0.25 prints map[...])"}});
   cases.push_back({ours,
                    {"config", "routes", "test", "--config.file=routing.yml", "team!=db"},
                    true,

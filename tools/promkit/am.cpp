@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -24,6 +25,7 @@
 #include "query_client.h"
 #include "scrape/fetch.h"
 #include "util/duration.h"
+#include "util/file.h"
 #include "util/strings.h"
 
 namespace promkit::cli {
@@ -375,6 +377,55 @@ bool CheckConfigFileFlag(const RoutesFlags& f, Mode mode) {
   return false;
 }
 
+// ---------------------------------------------------------------------------------------------
+// template render
+
+struct TemplateRenderFlags {
+  std::vector<std::string> globs;
+  std::string text;
+  std::string data_file;
+};
+
+int RunTemplateRender(const AmFlags& g, const TemplateRenderFlags& f, Mode mode) {
+  am::MatcherMode mm;
+  if (!ResolveMatcherMode(g, mode, &mm)) return kExitFailure;
+  // --template.data is a kingpin File flag: opened while parsing.
+  std::string data_text;
+  if (!f.data_file.empty()) {
+    auto text = util::ReadFile(f.data_file);
+    if (!text.ok()) {
+      Fatal(mode, std::string(text.status().message()) + "\n");
+      return kExitFailure;
+    }
+    data_text = std::move(*text);
+  }
+  auto set = am::TemplateSet::FromGlobs(f.globs);
+  if (!set.ok()) {
+    Fatal(mode, std::string(set.status().message()) + "\n");
+    return kExitFailure;
+  }
+  am::TemplateData data;
+  if (f.data_file.empty()) {
+    data = am::ExampleTemplateData(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
+  } else {
+    auto parsed = am::ParseTemplateData(data_text);
+    if (!parsed.ok()) {
+      Fatal(mode, std::string(parsed.status().message()) + "\n");
+      return kExitFailure;
+    }
+    data = std::move(*parsed);
+  }
+  auto out = set->ExecuteText(f.text, am::TemplateDataValue(data));
+  if (!out.ok()) {
+    Fatal(mode, std::string(out.status().message()) + "\n");
+    return kExitFailure;
+  }
+  std::fputs(out->c_str(), stdout);
+  return kExitOk;
+}
+
 constexpr std::string_view kCheckConfigHelp =
     "Validate alertmanager config files\n\nWill validate the syntax and schema for alertmanager "
     "config file and associated templates. Non existing templates will not trigger errors.";
@@ -475,6 +526,29 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
   }
   test->add_option("labels", rf->labels,
                    "List of labels to be tested against the configured routes.");
+  auto tf = std::make_shared<TemplateRenderFlags>();
+  CLI::App* tmpl = base->add_subcommand("template", "Render template files.");
+  tmpl->require_subcommand(1);
+  CLI::App* render = tmpl->add_subcommand(
+      "render", "Render a given definition in a template file to standard output.");
+  render
+      ->add_option("--template.glob", tf->globs,
+                   "Glob of paths that will be expanded and used for rendering.")
+      ->required()
+      ->option_text("TEMPLATE.GLOB")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  render->add_option("--template.text", tf->text, "The template that will be rendered.")
+      ->required()
+      ->option_text("TEMPLATE.TEXT");
+  render->add_option(
+      "--template.data", tf->data_file,
+      "Full path to a file which contains the data of the alert(-s) with which the "
+      "--template.text will be rendered. Must be in JSON. File must be formatted according to "
+      "the following layout: https://pkg.go.dev/github.com/prometheus/alertmanager/"
+      "template#Data. If none has been specified then a predefined, simple alert will be used "
+      "for rendering.");
+  render->callback([g, tf, mode, exit_code] { *exit_code = RunTemplateRender(*g, *tf, mode); });
+
   test->callback([g, rf, mode, exit_code] {
     *exit_code = CheckConfigFileFlag(*rf, mode) ? RunRoutesTest(*g, *rf, mode) : kExitFailure;
   });

@@ -713,7 +713,7 @@ void BuildApp(CLI::App& app, Mode mode, int* exit_code) {
   } else if (mode == Mode::kAmtool) {
     app.description(
         "View and modify the current Alertmanager state.\n\nInvoked as amtool, promkit answers "
-        "amtool's offline commands: check-config and config routes show|test. "
+        "amtool's offline commands: check-config, config routes show|test and template render. "
         "Alertmanager configs are read as current upstream Alertmanager reads them.");
   } else {
     app.description(

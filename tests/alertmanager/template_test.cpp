@@ -1,0 +1,97 @@
+// Alertmanager's notification templates: the data's methods (KV, Pairs, Alerts), the function
+// set, JSON template data and the default templates.
+#include "alertmanager/template.h"
+
+#include <string>
+#include <tuple>
+
+#include <gtest/gtest.h>
+
+namespace promkit::alertmanager {
+namespace {
+
+TemplateData Data() {
+  TemplateData d;
+  d.receiver = "team-X";
+  d.status = "firing";
+  TemplateAlert a;
+  a.status = "firing";
+  a.labels = {{"alertname", "Up"}, {"job", "node"}, {"severity", "critical"}};
+  a.annotations = {{"summary", "down"}};
+  a.starts_at_ns = 1704708000'000'000'000;
+  a.starts_at_zero = false;
+  a.generator_url = "http://prom";
+  TemplateAlert b = a;
+  b.status = "resolved";
+  b.labels["job"] = "api";
+  d.alerts = {a, b};
+  d.group_labels = {{"alertname", "Up"}};
+  d.common_labels = {{"alertname", "Up"}, {"severity", "critical"}};
+  d.external_url = "http://am:9093";
+  return d;
+}
+
+TEST(AlertmanagerTemplate, Render) {
+  auto set = TemplateSet::FromGlobs({});
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  const std::tuple<std::string_view, std::string_view> cases[] = {
+      {"{{ template \"__subject\" . }}", "[FIRING:1] Up (critical)"},
+      {"{{ template \"__alertmanagerURL\" . }}", "http://am:9093/#/alerts?receiver=team-X"},
+      {"{{ .CommonLabels.SortedPairs }}", "alertname=Up, severity=critical"},
+      {"{{ .CommonLabels.Names | join \",\" }}", "alertname,severity"},
+      {"{{ .CommonLabels.Values.Join \"+\" }}", "Up+critical"},
+      {"{{ (.CommonLabels.Remove (stringSlice \"alertname\")).Names }}", "[severity]"},
+      {"{{ len .Alerts.Firing }}/{{ len .Alerts.Resolved }}", "1/1"},
+      {"{{ range .Alerts.Resolved }}{{ .Labels.job }}{{ end }}", "api"},
+      {"{{ (index .Alerts 0).StartsAt | date \"2006-01-02\" }}", "2024-01-08"},
+      {"{{ .GroupLabels | toJson }}", "{\"alertname\":\"Up\"}"},
+      {"{{ \"a<b\" | base64encode }} {{ \"YTxi\" | base64decode }}", "YTxi a<b"},
+      {"{{ title \"hello wORLD\" }} {{ trimSpace \"  x \" }}", "Hello World x"},
+      {"{{ dict \"a\" 1 | toJson }} {{ list 1 \"x\" | toJson }}", "{\"a\":1} [1,\"x\"]"},
+      {"{{ template \"jira.default.priority\" . }}", "High"},
+  };
+  for (const auto& [text, want] : cases) {
+    SCOPED_TRACE(text);
+    auto out = set->ExecuteText(text, TemplateDataValue(Data()));
+    ASSERT_TRUE(out.ok()) << out.status().message();
+    EXPECT_EQ(*out, want);
+  }
+}
+
+TEST(AlertmanagerTemplate, DefaultTextAlertList) {
+  auto set = TemplateSet::FromGlobs({});
+  ASSERT_TRUE(set.ok());
+  TemplateData d = Data();
+  d.alerts.resize(1);
+  auto out =
+      set->ExecuteText("{{ template \"telegram.default.message\" . }}", TemplateDataValue(d));
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(*out,
+            "\n\nAlerts Firing:\nLabels:\n - alertname = Up\n - job = node\n - severity = "
+            "critical\nAnnotations:\n - summary = down\nSource: http://prom\n\n\n\n");
+}
+
+TEST(AlertmanagerTemplate, Data) {
+  auto d = ParseTemplateData(
+      R"({"Receiver": "r", "alerts": [{"status": "firing", "labels": {"a": "b"},
+          "startsAt": "2024-01-08T10:00:00.5Z"}], "commonLabels": {"a": "b"}, "extra": 1})");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(d->receiver, "r");
+  ASSERT_EQ(d->alerts.size(), 1u);
+  EXPECT_EQ(d->alerts[0].starts_at_ns, 1704708000'500'000'000);
+  EXPECT_TRUE(d->alerts[0].ends_at_zero);
+  auto bad = ParseTemplateData(R"({"receiver": 1})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "json: cannot unmarshal number into Go struct field Data.receiver of type string");
+}
+
+TEST(AlertmanagerTemplate, CheckTemplateGlobsNamesTheFile) {
+  util::Status st = CheckTemplateGlobs(
+      {std::string(PROMKIT_SOURCE_DIR) + "/testdata/alertmanager/templates/bad/*.tmpl"});
+  EXPECT_EQ(st.message(), "template: broken.tmpl:1: unexpected \"}\" in operand");
+  EXPECT_TRUE(CheckTemplateGlobs({"/nonexistent/*.tmpl"}).ok());
+}
+
+}  // namespace
+}  // namespace promkit::alertmanager
