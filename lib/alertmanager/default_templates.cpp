@@ -138,8 +138,18 @@ std::string Build() {
   t += Define("mattermost.default.fallback",
               Call("mattermost.default.title") + " | " + Call("mattermost.default.titlelink"));
   t += Define("mattermost.default.text", "\n" + Sections(false, true) + "\n");
-  // Email: the subject (the HTML body template is not provided yet).
+  // Email: the subject, and an HTML body of promkit's own (upstream's email.tmpl is a styled
+  // page; TODO(#8): render the same markup).
   t += Define("email.default.subject", Call("__subject"));
+  t += Define("email.default.html",
+              "<!DOCTYPE html>\n<html><head><meta charset=\"UTF-8\"><title>" + Call("__subject") +
+                  "</title></head>\n<body>\n<h2>" + Call("__subject") +
+                  "</h2>\n{{ range .Alerts }}<p><strong>{{ .Status | toUpper }}</strong><br>"
+                  "{{ range .Labels.SortedPairs }}{{ .Name }} = {{ .Value }}<br>{{ end }}"
+                  "{{ range .Annotations.SortedPairs }}{{ .Name }} = {{ .Value }}<br>{{ end }}"
+                  "<a href=\"{{ .GeneratorURL }}\">Source</a></p>\n{{ end }}"
+                  "<p><a href=\"" +
+                  Call("__alertmanagerURL") + "\">View in Alertmanager</a></p>\n</body></html>\n");
   return t;
 }
 

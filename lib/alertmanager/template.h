@@ -78,4 +78,20 @@ tmpl::FuncMap TemplateFuncs();
 // Errors in Go's words: "template: x.tmpl:3: unexpected \"}\" in operand".
 util::Status CheckTemplateGlobs(const std::vector<std::string>& globs);
 
+struct Config;
+
+// A receiver template that fails to render (promkit's check-config finds these before a
+// notification does).
+struct TemplateProblem {
+  std::string receiver;
+  std::string integration;  // e.g. "slack_configs[0]"
+  std::string field;        // e.g. "title"
+  std::string error;
+};
+
+// Renders every templated setting (one containing "{{") of every receiver's integrations, as
+// notifications would, with amtool's example alerts (at `now_ns`) and the set's templates.
+std::vector<TemplateProblem> RenderReceiverTemplates(const Config& cfg, const TemplateSet& set,
+                                                     int64_t now_ns);
+
 }  // namespace promkit::alertmanager

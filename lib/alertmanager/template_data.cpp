@@ -9,6 +9,7 @@
 #include <glob.h>
 #include <nlohmann/json.hpp>
 
+#include "alertmanager/config.h"
 #include "alertmanager/internal/template_values.h"
 #include "alertmanager/template.h"
 #include "template/gotime.h"
@@ -519,6 +520,31 @@ Result<std::string> TemplateSet::ExecuteText(std::string_view text, const Value&
   PROMKIT_RETURN_IF_ERROR(t.Parse(text));
   std::string out;
   PROMKIT_RETURN_IF_ERROR(t.Execute(data, &out));
+  return out;
+}
+
+std::vector<TemplateProblem> RenderReceiverTemplates(const Config& cfg, const TemplateSet& set,
+                                                     int64_t now_ns) {
+  std::vector<TemplateProblem> out;
+  TemplateData data = ExampleTemplateData(now_ns);
+  for (const Receiver& r : cfg.receivers) {
+    data.receiver = r.name;
+    Value v = TemplateDataValue(data);
+    std::map<std::string, int> index;
+    for (const Integration& in : r.integrations) {
+      std::string name = fmt::format("{}_configs[{}]", in.type, index[in.type]++);
+      for (const auto& [field, value] : in.fields) {
+        if (value.find("{{") == std::string::npos) continue;
+        auto rendered = set.ExecuteText(value, v);
+        if (!rendered.ok()) {
+          std::string shown = field;
+          if (shown.starts_with("header:")) shown = "headers." + shown.substr(7);
+          if (shown.starts_with("custom:")) shown = "custom_fields." + shown.substr(7);
+          out.push_back({r.name, name, shown, std::string(rendered.status().message())});
+        }
+      }
+    }
+  }
   return out;
 }
 

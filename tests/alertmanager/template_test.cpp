@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "alertmanager/config.h"
+
 namespace promkit::alertmanager {
 namespace {
 
@@ -91,6 +93,24 @@ TEST(AlertmanagerTemplate, CheckTemplateGlobsNamesTheFile) {
       {std::string(PROMKIT_SOURCE_DIR) + "/testdata/alertmanager/templates/bad/*.tmpl"});
   EXPECT_EQ(st.message(), "template: broken.tmpl:1: unexpected \"}\" in operand");
   EXPECT_TRUE(CheckTemplateGlobs({"/nonexistent/*.tmpl"}).ok());
+}
+
+TEST(AlertmanagerTemplate, RenderReceiverTemplatesFindsSendTimeErrors) {
+  auto cfg = Load(
+      "route:\n  receiver: x\nreceivers:\n- name: x\n  webhook_configs:\n"
+      "  - url: 'http://hook/{{ .Receiver }}'\n  - url: 'http://hook/{{ template \"nope\" . }}'\n"
+      "  pushover_configs:\n  - {user_key: u, token: t}\n");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  auto set = TemplateSet::FromGlobs(cfg->templates);
+  ASSERT_TRUE(set.ok());
+  std::vector<TemplateProblem> p = RenderReceiverTemplates(*cfg, *set, 0);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].receiver, "x");
+  EXPECT_EQ(p[0].integration, "webhook_configs[1]");
+  EXPECT_EQ(p[0].field, "url");
+  EXPECT_EQ(p[0].error,
+            "template: :1:24: executing \"\" at <{{template \"nope\" .}}>: template \"nope\" not "
+            "defined");
 }
 
 }  // namespace

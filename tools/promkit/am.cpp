@@ -54,6 +54,12 @@ struct RoutesFlags {
   std::string tests_file;
 };
 
+int64_t NowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // kingpin.Fatalf: "<prog>: error: <formatted>\n".
 void Fatal(Mode mode, const std::string& formatted) {
   std::fprintf(stderr, "%s: error: %s\n", std::string(ProgramName(mode)).c_str(),
@@ -153,13 +159,32 @@ int RunCheckConfig(const AmFlags& g, std::vector<std::string> files, Mode mode) 
       out += fmt::format(" - {} inhibit rules\n", cfg->inhibit_rules.size());
       out += fmt::format(" - {} receivers\n", cfg->receivers.size());
       out += fmt::format(" - {} templates\n", cfg->templates.size());
+      bool templates_ok = true;
       if (!cfg->templates.empty()) {
         util::Status st = am::CheckTemplateGlobs(cfg->templates);
         if (!st.ok()) {
           out += fmt::format("  FAILED: {}\n", st.message());
           ++failed;
+          templates_ok = false;
         } else {
           out += "  SUCCESS\n";
+        }
+      }
+      // promkit renders what notifications would render, to find errors upstream only meets
+      // when it sends (amtool's output stays as it is).
+      if (mode != Mode::kAmtool && templates_ok) {
+        auto set = am::TemplateSet::FromGlobs(cfg->templates);
+        std::vector<am::TemplateProblem> problems;
+        if (set.ok()) problems = am::RenderReceiverTemplates(*cfg, *set, NowNanos());
+        out += " - receiver templates rendered with example alerts\n";
+        if (problems.empty()) {
+          out += "  SUCCESS\n";
+        } else {
+          for (const am::TemplateProblem& p : problems) {
+            out += fmt::format("  FAILED: receiver {}, {}: {}: {}\n", util::GoQuote(p.receiver),
+                               p.integration, p.field, p.error);
+          }
+          ++failed;
         }
       }
     }
@@ -497,7 +522,13 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
       ->default_str("");
 
   auto files = std::make_shared<std::vector<std::string>>();
-  CLI::App* check = base->add_subcommand("check-config", std::string(kCheckConfigHelp));
+  CLI::App* check = base->add_subcommand(
+      "check-config",
+      std::string(kCheckConfigHelp) +
+          (mode == Mode::kAmtool
+               ? ""
+               : "\n\npromkit also renders every templated receiver setting with example alerts "
+                 "and reports the templates that would fail when a notification is sent."));
   check->add_option("check-files", *files, "Files to be validated");
   check->callback([g, files, mode, exit_code] { *exit_code = RunCheckConfig(*g, *files, mode); });
 
