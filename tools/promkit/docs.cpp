@@ -286,6 +286,12 @@ std::string RenderFullManPage(const CommandDoc& root, Mode mode) {
         ".PP\nThis is promkit answering as promtool: the same binary, invoked under the name "
         "\\fBpromtool\\fR, accepts promtool's commands and flags and reproduces its output and "
         "exit codes. See \\fBpromkit\\fR(1) for the commands it offers beyond promtool.\n";
+  } else if (mode == Mode::kAmtool) {
+    out +=
+        ".PP\nThis is promkit answering as amtool: the same binary, invoked under the name "
+        "\\fBamtool\\fR, accepts amtool's offline commands and flags and reproduces their "
+        "output and exit codes. See \\fBpromkit-am\\fR(1) for promkit's additions (routing test "
+        "files, receiver template rendering in check-config).\n";
   }
   out += ".SH OPTIONS\n" + RoffFlags(root.flags);
   out += ".SH COMMANDS\n";
@@ -294,7 +300,7 @@ std::string RenderFullManPage(const CommandDoc& root, Mode mode) {
   for (const CommandDoc* c : all) out += RoffCommand(program, *c);
   out += RoffExitStatus();
   out += std::string(".SH \"SEE ALSO\"\n\\fB") +
-         (mode == Mode::kPromtool ? "promkit" : "promtool") + "\\fR(1)\n";
+         (mode == Mode::kPromkit ? "promtool" : "promkit") + "\\fR(1)\n";
   return out;
 }
 
@@ -611,9 +617,11 @@ bool WriteFile(const std::filesystem::path& path, const std::string& data) {
 int RunGenerateDocs(const GenerateFlags& flags) {
   CLI::App promkit_app;
   CLI::App promtool_app;
+  CLI::App amtool_app;
   int unused = kExitOk;
   BuildApp(promkit_app, Mode::kPromkit, &unused);
   BuildApp(promtool_app, Mode::kPromtool, &unused);
+  BuildApp(amtool_app, Mode::kAmtool, &unused);
   CommandDoc promkit = DescribeApp(promkit_app);
   CommandDoc promtool = DescribeApp(promtool_app);
 
@@ -625,6 +633,7 @@ int RunGenerateDocs(const GenerateFlags& flags) {
       files[dir / (FamilyPageName(family) + ".1")] = RenderFamilyPage(promkit, family);
     }
     files[dir / "promtool.1"] = RenderFullManPage(promtool, Mode::kPromtool);
+    files[dir / "amtool.1"] = RenderFullManPage(DescribeApp(amtool_app), Mode::kAmtool);
     // Pages of families that no longer exist would be installed stale; remove them.
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
