@@ -299,8 +299,8 @@ std::string RenderFullManPage(const CommandDoc& root, Mode mode) {
   AllCommands(root, all);
   for (const CommandDoc* c : all) out += RoffCommand(program, *c);
   out += RoffExitStatus();
-  out += std::string(".SH \"SEE ALSO\"\n\\fB") +
-         (mode == Mode::kPromkit ? "promtool" : "promkit") + "\\fR(1)\n";
+  out += std::string(".SH \"SEE ALSO\"\n\\fB") + (mode == Mode::kPromkit ? "promtool" : "promkit") +
+         "\\fR(1)\n";
   return out;
 }
 
