@@ -65,7 +65,8 @@ class TemplateSet {
   util::Result<std::string> ExecuteText(std::string_view text, const tmpl::Value& data) const;
 
  private:
-  std::vector<std::string> sources_;  // defaults, then file contents, in parse order
+  // Parse order: the defaults (parse name ""), then each file under its base name.
+  std::vector<std::pair<std::string, std::string>> sources_;
 };
 
 // toUpper, toLower, title, trimSpace, join, match, safeHtml, safeUrl, urlUnescape, reReplaceAll,

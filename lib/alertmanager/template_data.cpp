@@ -494,7 +494,7 @@ Result<TemplateSet> TemplateSet::FromGlobs(const std::vector<std::string>& globs
   // Errors name each file as Go's ParseGlob does: check them one by one first.
   PROMKIT_RETURN_IF_ERROR(CheckTemplateGlobs(globs));
   TemplateSet set;
-  set.sources_.emplace_back(DefaultTemplates());
+  set.sources_.emplace_back("", DefaultTemplates());
   for (const std::string& pattern : globs) {
     glob_t g{};
     int rc = ::glob(pattern.c_str(), 0, nullptr, &g);
@@ -505,7 +505,9 @@ Result<TemplateSet> TemplateSet::FromGlobs(const std::vector<std::string>& globs
     globfree(&g);
     for (const std::string& file : files) {
       PROMKIT_ASSIGN_OR_RETURN(std::string text, util::ReadFile(file));
-      set.sources_.push_back(std::move(text));
+      size_t slash = file.rfind('/');
+      set.sources_.emplace_back(slash == std::string::npos ? file : file.substr(slash + 1),
+                                std::move(text));
     }
   }
   return set;
@@ -516,7 +518,7 @@ Result<std::string> TemplateSet::ExecuteText(std::string_view text, const Value&
   tmpl::Options opts;
   opts.missing_key = tmpl::MissingKey::kZero;
   tmpl::Template t("", TemplateFuncs(), opts);
-  for (const std::string& src : sources_) PROMKIT_RETURN_IF_ERROR(t.Parse(src));
+  for (const auto& [name, src] : sources_) PROMKIT_RETURN_IF_ERROR(t.ParseAs(name, src));
   PROMKIT_RETURN_IF_ERROR(t.Parse(text));
   std::string out;
   PROMKIT_RETURN_IF_ERROR(t.Execute(data, &out));

@@ -868,22 +868,25 @@ void Template::AddFuncs(const FuncMap& funcs) {
   for (const auto& [name, fn] : funcs) (*funcs_)[name] = fn;
 }
 
-Status Template::Parse(std::string_view text) {
+Status Template::Parse(std::string_view text) { return ParseAs(name_, text); }
+
+Status Template::ParseAs(std::string_view name, std::string_view text) {
   internal::ParseOptions po;
   const FuncMap* funcs = funcs_.get();
   po.has_function = [funcs](std::string_view name) {
     return funcs->find(name) != funcs->end() || Builtins().find(name) != Builtins().end();
   };
   po.max_depth = options_.max_parse_depth;
-  PROMKIT_ASSIGN_OR_RETURN(std::vector<Tree> trees, internal::ParseTrees(name_, text, po));
+  PROMKIT_ASSIGN_OR_RETURN(std::vector<Tree> trees,
+                           internal::ParseTrees(std::string(name), text, po));
   for (Tree& t : trees) {
     auto it = trees_.find(t.name);
     if (it != trees_.end() && internal::IsEmptyTree(t.root.get()) &&
         !internal::IsEmptyTree(it->second->root.get())) {
       continue;
     }
-    std::string name = t.name;
-    trees_[name] = std::make_shared<const Tree>(std::move(t));
+    std::string tree_name = t.name;
+    trees_[tree_name] = std::make_shared<const Tree>(std::move(t));
   }
   return Status::Ok();
 }

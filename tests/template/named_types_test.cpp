@@ -52,5 +52,19 @@ TEST(NamedTypes, MethodsOnListsAndMaps) {
             "interface {}");
 }
 
+TEST(ParseAs, NamesTheFileInErrors) {
+  Template t("");
+  ASSERT_TRUE(t.ParseAs("a.tmpl", "{{ define \"x\" }}{{ .Nope }}{{ end }}").ok());
+  ASSERT_TRUE(t.Parse("{{ template \"x\" 1 }}").ok());
+  std::string out;
+  Status st = t.Execute(Value(), &out);
+  EXPECT_EQ(st.message(),
+            "template: a.tmpl:1:19: executing \"x\" at <.Nope>: can't evaluate field Nope in type "
+            "int");
+  Template bad("");
+  EXPECT_EQ(bad.ParseAs("b.tmpl", "{{ .X }").message(),
+            "template: b.tmpl:1: unexpected \"}\" in operand");
+}
+
 }  // namespace
 }  // namespace promkit::tmpl
