@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "alertmanager/config.h"
+#include "testutil/subprocess.h"
+#include "testutil/tsv.h"
 
 namespace promkit::alertmanager {
 namespace {
@@ -57,6 +59,26 @@ TEST(AlertmanagerTemplate, Render) {
     auto out = set->ExecuteText(text, TemplateDataValue(Data()));
     ASSERT_TRUE(out.ok()) << out.status().message();
     EXPECT_EQ(*out, want);
+  }
+}
+
+// Every default template (upstream's default.tmpl but the email ones) rendered over two data
+// sets; the expected texts were produced by Go's text/template running upstream's
+// default.tmpl (Alertmanager 0.34.0) on the same data.
+TEST(AlertmanagerTemplate, DefaultTemplatesRenderAsUpstream) {
+  const std::string dir = std::string(PROMKIT_SOURCE_DIR) + "/testdata/alertmanager/";
+  auto set = TemplateSet::FromGlobs({});
+  ASSERT_TRUE(set.ok());
+  std::vector<testutil::TsvRow> rows = testutil::ReadTsv(dir + "default_templates_expected.tsv");
+  ASSERT_EQ(rows.size(), 118u);
+  for (const testutil::TsvRow& row : rows) {
+    SCOPED_TRACE(row.at("data") + " " + row.at("template"));
+    auto data = ParseTemplateData(testutil::ReadFileOrEmpty(dir + row.at("data")));
+    ASSERT_TRUE(data.ok()) << data.status().message();
+    auto out = set->ExecuteText("{{ template \"" + row.at("template") + "\" . }}",
+                                TemplateDataValue(*data));
+    ASSERT_TRUE(out.ok()) << out.status().message();
+    EXPECT_EQ(*out, row.at("expected"));
   }
 }
 
