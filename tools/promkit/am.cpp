@@ -238,8 +238,8 @@ std::optional<am::Config> LoadRoutingConfig(const AmFlags& g, const std::string&
   while (!base.empty() && base.back() == '/') base.pop_back();
   fo.url = base + "/api/v2/status";
   auto resp = scrape::Fetch(fo);
-  if (!resp.ok())
-    return fail(fmt::format("Get {}: {}", util::GoQuote(fo.url), resp.status().message()));
+  // scrape::Fetch words transport errors as Go's client does: Get "<url>": <cause>.
+  if (!resp.ok()) return fail(resp.status().message());
   if (resp->status_code != 200) {
     return fail(fmt::format("[GET /status][{}] getStatus", resp->status_code));
   }
