@@ -145,15 +145,11 @@ tmpl::FuncMap TemplateFuncs() {
                      return Value(tmpl::FormatGoTime(t.unix_nanos(), a[0].AsString()));
                    }};
   m["tz"] = Func{{"string", "time.Time"}, false, [](std::span<const Value> a) -> Result<Value> {
-                   const std::string& name = a[0].AsString();
-                   PROMKIT_ASSIGN_OR_RETURN(auto loc, Location::Load(name));
-                   if (loc->name() != "UTC") {
-                     // TODO(#8): times carry no zone in lib/template; only UTC converts.
-                     return Status::InvalidArgument("time zone " + name +
-                                                    " is not supported by promkit's templates yet "
-                                                    "(only UTC)");
-                   }
-                   return a[1];
+                   PROMKIT_ASSIGN_OR_RETURN(auto loc, Location::Load(a[0].AsString()));
+                   const auto& t = static_cast<const tmpl::GoTime&>(a[1].host());
+                   int64_t secs = t.unix_nanos() / 1'000'000'000;
+                   return tmpl::GoTime::Make(t.unix_nanos(), false, loc->OffsetAt(secs),
+                                             loc->AbbreviationAt(secs));
                  }};
   m["now"] = Func{{}, false, [](std::span<const Value>) -> Result<Value> {
                     return tmpl::GoTime::Make(NowNanos(), false);
@@ -162,14 +158,16 @@ tmpl::FuncMap TemplateFuncs() {
                       const auto& t = static_cast<const tmpl::GoTime&>(a[0].host());
                       return tmpl::GoDuration::Make(NowNanos() - t.unix_nanos(), false);
                     }};
-  for (const char* name : {"toDate", "mustToDate"}) {
-    std::string n = name;
-    // TODO(#8): Go's time.Parse layouts.
-    m[n] =
-        Func{{"string", "string"}, false, [n](std::span<const Value>) -> Result<Value> {
-               return Status::InvalidArgument(n + " is not supported by promkit's templates yet");
-             }};
-  }
+  // time.ParseInLocation(layout, s, time.UTC): toDate gives the zero time on failure.
+  m["toDate"] = Func{{"string", "string"}, false, [](std::span<const Value> a) -> Result<Value> {
+                       auto t = tmpl::ParseGoTime(a[0].AsString(), a[1].AsString());
+                       return tmpl::GoTime::Make(t.ok() ? *t : tmpl::kGoZeroTime, false);
+                     }};
+  m["mustToDate"] = Func{
+      {"string", "string"}, false, [](std::span<const Value> a) -> Result<Value> {
+        PROMKIT_ASSIGN_OR_RETURN(int64_t t, tmpl::ParseGoTime(a[0].AsString(), a[1].AsString()));
+        return tmpl::GoTime::Make(t, false);
+      }};
   m["toJson"] = Func{{"any"}, false, [](std::span<const Value> a) -> Result<Value> {
                        std::string out;
                        internal::AppendJson(out, a[0]);

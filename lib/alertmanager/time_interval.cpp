@@ -54,8 +54,9 @@ struct LocationLoader {
       at += 44;
       time_size = 8;
     }
-    uint32_t timecnt = c[3], typecnt = c[4];
-    size_t need = static_cast<size_t>(timecnt) * (time_size + 1) + static_cast<size_t>(typecnt) * 6;
+    uint32_t timecnt = c[3], typecnt = c[4], charcnt = c[5];
+    size_t need =
+        static_cast<size_t>(timecnt) * (time_size + 1) + static_cast<size_t>(typecnt) * 6 + charcnt;
     if (typecnt == 0 || data.size() < at + need) return false;
     std::vector<int64_t> times(timecnt);
     for (uint32_t i = 0; i < timecnt; ++i) {
@@ -68,6 +69,15 @@ struct LocationLoader {
       if (type >= typecnt) type = 0;
       return static_cast<int32_t>(Be32(data, types_at + type * 6));
     };
+    size_t chars_at = types_at + static_cast<size_t>(typecnt) * 6;
+    auto abbrev_of = [&](size_t type) -> std::string {
+      if (type >= typecnt) type = 0;
+      size_t idx = static_cast<unsigned char>(data[types_at + type * 6 + 5]);
+      if (idx >= charcnt) return "";
+      std::string_view chars = data.substr(chars_at, charcnt);
+      size_t end = chars.find('\0', idx);
+      return std::string(chars.substr(idx, end == std::string_view::npos ? end : end - idx));
+    };
     // Before the first transition: the first non-DST type (Go's lookupFirstZone, simplified).
     size_t first = 0;
     for (size_t t = 0; t < typecnt; ++t) {
@@ -77,9 +87,12 @@ struct LocationLoader {
       }
     }
     loc.initial_offset_ = offset_of(first);
+    loc.initial_abbrev_ = abbrev_of(first);
     for (uint32_t i = 0; i < timecnt; ++i) {
+      size_t type = static_cast<unsigned char>(data[idx_at + i]);
       loc.transitions_.push_back(times[i]);
-      loc.offsets_.push_back(offset_of(static_cast<unsigned char>(data[idx_at + i])));
+      loc.offsets_.push_back(offset_of(type));
+      loc.abbrevs_.push_back(abbrev_of(type));
     }
     return true;
   }
@@ -122,6 +135,12 @@ int32_t Location::OffsetAt(int64_t unix_seconds) const {
   auto it = std::upper_bound(transitions_.begin(), transitions_.end(), unix_seconds);
   if (it == transitions_.begin()) return initial_offset_;
   return offsets_[static_cast<size_t>(it - transitions_.begin()) - 1];
+}
+
+std::string Location::AbbreviationAt(int64_t unix_seconds) const {
+  auto it = std::upper_bound(transitions_.begin(), transitions_.end(), unix_seconds);
+  if (it == transitions_.begin()) return initial_abbrev_;
+  return abbrevs_[static_cast<size_t>(it - transitions_.begin()) - 1];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,12 +26,16 @@ class Location {
   const std::string& name() const { return name_; }
   // Seconds east of UTC in effect at `unix_seconds`.
   int32_t OffsetAt(int64_t unix_seconds) const;
+  // The zone's abbreviation then ("CET", "CEST"; "UTC" for UTC).
+  std::string AbbreviationAt(int64_t unix_seconds) const;
 
  private:
   std::string name_;
   std::vector<int64_t> transitions_;  // sorted unix seconds
   std::vector<int32_t> offsets_;      // offset after each transition
+  std::vector<std::string> abbrevs_;  // abbreviation after each transition
   int32_t initial_offset_ = 0;        // before the first transition (or always)
+  std::string initial_abbrev_ = "UTC";
   friend struct LocationLoader;
 };
 

@@ -53,6 +53,9 @@ TEST(AlertmanagerTemplate, Render) {
       {"{{ title \"hello wORLD\" }} {{ trimSpace \"  x \" }}", "Hello World x"},
       {"{{ dict \"a\" 1 | toJson }} {{ list 1 \"x\" | toJson }}", "{\"a\":1} [1,\"x\"]"},
       {"{{ template \"jira.default.priority\" . }}", "High"},
+      {"{{ (index .Alerts 0).StartsAt | tz \"Europe/Berlin\" }}", "2024-01-08 11:00:00 +0100 CET"},
+      {"{{ (toDate \"2006-01-02\" \"2024-03-05\").Unix }} {{ (toDate \"2006\" \"x\").IsZero }}",
+       "1709596800 true"},
   };
   for (const auto& [text, want] : cases) {
     SCOPED_TRACE(text);
