@@ -826,8 +826,28 @@ void DecodeEventRecorder(Decoder& d, const Node& n) {
                              }},
                         });
                if (item.IsNull() || d.failed() || d.mark() != mark) return;
-               // TODO(#8): the shared kafka client option checks (brokers, acks, compression).
-               if (topic.empty()) d.Fail("event_recorder kafka output requires a topic");
+               // kafka.ClientOptions.Validate, then the output's own checks.
+               if (brokers.empty()) {
+                 d.Fail("event_recorder kafka: at least one broker is required");
+               } else if (std::find(brokers.begin(), brokers.end(), "") != brokers.end()) {
+                 d.Fail("event_recorder kafka: broker entries must be non-empty");
+               } else if (!acks.empty() && acks != "none" && acks != "leader" && acks != "all") {
+                 d.Fail(fmt::format(
+                     "event_recorder kafka: unknown acks {}, must be \"none\", \"leader\", or "
+                     "\"all\"",
+                     util::GoQuote(acks)));
+               } else if (!compression.empty() && compression != "none" && compression != "gzip" &&
+                          compression != "snappy" && compression != "lz4" &&
+                          compression != "zstd") {
+                 d.Fail(fmt::format("event_recorder kafka: unknown compression {}",
+                                    util::GoQuote(compression)));
+               } else if (topic.empty()) {
+                 d.Fail("event_recorder kafka output requires a topic");
+               } else if (!format.empty() && format != "json" && format != "protobuf") {
+                 d.Fail(fmt::format(
+                     "event_recorder kafka: unknown format {}, must be \"json\" or \"protobuf\"",
+                     util::GoQuote(format)));
+               }
              });
            }},
           {"stdout_outputs",

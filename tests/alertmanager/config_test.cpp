@@ -60,6 +60,14 @@ TEST(AlertmanagerLoad, Errors) {
        "unknown time zone Mars/Olympus"},
       {"route:\n  receiver: x\nreceivers: [{name: x}]\ninhibit_rules:\n- equal: ['']\n",
        "invalid label name \"\" in equal list"},
+      {"route:\n  receiver: x\nreceivers: [{name: x}]\nevent_recorder:\n  kafka_outputs:\n"
+       "  - {brokers: [b:9092], topic: t, acks: most}\n",
+       "event_recorder kafka: unknown acks \"most\", must be \"none\", \"leader\", or \"all\""},
+      {"route:\n  receiver: x\nreceivers: [{name: x}]\nevent_recorder:\n  kafka_outputs:\n"
+       "  - {brokers: [b:9092]}\n",
+       "event_recorder kafka output requires a topic"},
+      {"route:\n  receiver: x\nreceivers: [{name: x}]\ntracing: {endpoint: x, client_type: udp}\n",
+       "expected tracing client type to be to be http or grpc, but got udp"},
   };
   for (const auto& [in, want] : cases) {
     SCOPED_TRACE(in);
