@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "testutil/tsv.h"
+
 namespace promkit::alertmanager {
 namespace {
 
@@ -81,6 +83,26 @@ TEST(Utf8Matchers, Table) {
     SCOPED_TRACE(in);
     EXPECT_EQ(Render(ParseUtf8Matchers(in)), want);
   }
+}
+
+// 319 inputs (hand-written and random) through both parsers; the expected column was produced
+// by upstream's pkg/labels.ParseMatchers and matcher/parse.Matchers (Alertmanager 0.34.0, built
+// with Go 1.19), printed with labels.Matchers.String(). Go 1.19 lacks fmt.Errorf's multiple %w,
+// so its "%!w(...)" renderings were rewritten to the wrapped text, as Go >= 1.20 prints it.
+TEST(Matchers, AgreeWithUpstreamParsers) {
+  std::vector<testutil::TsvRow> rows = testutil::ReadTsv(
+      std::string(PROMKIT_SOURCE_DIR) + "/testdata/alertmanager/matchers_expected.tsv");
+  ASSERT_EQ(rows.size(), 319u);
+  int agreed = 0;
+  for (const testutil::TsvRow& row : rows) {
+    SCOPED_TRACE(row.at("input"));
+    std::string classic = Render(ParseClassicMatchers(row.at("input")));
+    std::string utf8 = Render(ParseUtf8Matchers(row.at("input")));
+    EXPECT_EQ(classic, row.at("classic"));
+    EXPECT_EQ(utf8, row.at("utf8"));
+    agreed += classic == row.at("classic") && utf8 == row.at("utf8");
+  }
+  EXPECT_EQ(agreed, 319);
 }
 
 TEST(FallbackMatchers, UsesClassicWhenOnlyItAccepts) {
