@@ -87,9 +87,11 @@ TEST_F(Install, Completions) {
     ASSERT_TRUE(fs::exists(Installed(dest)));
     EXPECT_EQ(testutil::ReadFileOrEmpty(Installed(dest)), testutil::ReadFileOrEmpty(src / name));
   }
-  // Loaded by command name, so promtool needs its own entry pointing at promkit's.
-  for (const char* alias : {"share/bash-completion/completions/promtool",
-                            "share/fish/vendor_completions.d/promtool.fish"}) {
+  // Loaded by command name, so promtool and amtool need their own entries pointing at promkit's.
+  for (const char* alias :
+       {"share/bash-completion/completions/promtool",
+        "share/fish/vendor_completions.d/promtool.fish", "share/bash-completion/completions/amtool",
+        "share/fish/vendor_completions.d/amtool.fish"}) {
     SCOPED_TRACE(alias);
     EXPECT_TRUE(fs::is_symlink(Installed(alias)));
     EXPECT_TRUE(fs::exists(Installed(alias)));  // not dangling
