@@ -10,6 +10,7 @@
 
 #include "alertmanager/internal/decode.h"
 #include "config/http_decode.h"
+#include "template/template.h"
 #include "util/duration.h"
 #include "util/file.h"
 #include "util/strings.h"
@@ -138,21 +139,10 @@ Status CheckUrl(std::string_view s) {
 
 bool ContainsTemplating(std::string_view s, Status* err) {
   if (s.find("{{") == std::string_view::npos) return false;
-  // A template that does not close its actions is the common syntax error; the full check
-  // happens when templates are parsed for rendering.
-  size_t open = 0;
-  for (size_t i = 0; i + 1 < s.size(); ++i) {
-    if (s[i] == '{' && s[i + 1] == '{') {
-      size_t close = s.find("}}", i + 2);
-      if (close == std::string_view::npos) {
-        *err = Status::InvalidArgument("template: :1: unclosed action");
-        return true;
-      }
-      ++open;
-      i = close + 1;
-    }
-  }
-  (void)open;
+  // Upstream parses it as html/template.New("") with no functions but the builtins.
+  tmpl::Template t("");
+  Status st = t.Parse(s);
+  if (!st.ok()) *err = std::move(st);
   return true;
 }
 

@@ -45,6 +45,9 @@ TEST(AlertmanagerLoad, Errors) {
        "one of url or url_file must be configured"},
       {"route:\n  receiver: x\nreceivers:\n- name: x\n  webhook_configs:\n  - url: ftp://x\n",
        "invalid URL: unsupported scheme \"ftp\" for URL"},
+      {"route:\n  receiver: x\nreceivers:\n- name: x\n  webhook_configs:\n"
+       "  - url: 'http://h/{{ .GroupKey | toUpper }}'\n",
+       "invalid template syntax: template: :1: function \"toUpper\" not defined"},
       {"route:\n  receiver: x\nreceivers:\n- name: x\n  pagerduty_configs:\n  - {}\n",
        "missing service or routing key in PagerDuty config"},
       {"global:\n  smtp_smarthost: localhost\nroute:\n  receiver: x\nreceivers: [{name: x}]\n",
