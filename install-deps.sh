@@ -10,7 +10,8 @@ packages=(
   libsnappy-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev zlib1g-dev libedit-dev
   # interop peers, test servers and benchmark tools
-  prometheus prometheus-node-exporter hyperfine openssl curl ca-certificates
+  prometheus prometheus-node-exporter prometheus-alertmanager hyperfine openssl curl
+  ca-certificates
   # DNS server for the dns_sd tests (dnsmasq on a loopback port)
   dnsmasq-base
 )

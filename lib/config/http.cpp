@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "config/config.h"
+#include "config/http_decode.h"
 #include "config/internal/sections.h"
 #include "util/strings.h"
 
@@ -337,6 +338,26 @@ Status HTTPClientConfig::Validate() {
     }
   }
   return ValidateProxy(c.proxy);
+}
+
+void DecodeHTTPClientConfig(util::YamlDecoder& d, const util::YamlNode& n, HTTPClientConfig& c) {
+  c = HTTPClientConfig{};
+  size_t mark = d.mark();
+  d.Struct(n, "config.plain", internal::HttpClientFields(d, c));
+  if (n.IsNull() || d.mark() != mark || d.failed()) return;
+  d.Fail(c.Validate());
+}
+
+void DecodeTLSConfig(util::YamlDecoder& d, const util::YamlNode& n, TLSConfig& c) {
+  internal::DecodeTLS(d, n, c);
+}
+
+void DecodeHeaders(util::YamlDecoder& d, const util::YamlNode& n) {
+  // The same decoding as an inlined `http_headers` field.
+  HTTPClientConfig scratch;
+  for (const Decoder::Field& f : internal::HttpClientFields(d, scratch)) {
+    if (f.name == "http_headers") f.decode(n);
+  }
 }
 
 }  // namespace promkit::config

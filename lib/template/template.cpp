@@ -634,6 +634,12 @@ class Executor {
       return Value();
     }
     const bool has_args = (cmd != nullptr && cmd->nodes.size() > 1) || final != nullptr;
+    if (const HostObject* methods = receiver.methods(); methods != nullptr) {
+      if (Member m = methods->Lookup(name); m.kind == Member::Kind::kMethod) {
+        const Value host = Value::Host(receiver.methods_ptr());
+        return EvalCall(dot, m.params, m.variadic, nullptr, &host, node, name, cmd, final);
+      }
+    }
     if (receiver.kind() == Value::Kind::kHost) {
       const HostObject& obj = receiver.host();
       Member m = obj.Lookup(name);
@@ -862,22 +868,25 @@ void Template::AddFuncs(const FuncMap& funcs) {
   for (const auto& [name, fn] : funcs) (*funcs_)[name] = fn;
 }
 
-Status Template::Parse(std::string_view text) {
+Status Template::Parse(std::string_view text) { return ParseAs(name_, text); }
+
+Status Template::ParseAs(std::string_view name, std::string_view text) {
   internal::ParseOptions po;
   const FuncMap* funcs = funcs_.get();
   po.has_function = [funcs](std::string_view name) {
     return funcs->find(name) != funcs->end() || Builtins().find(name) != Builtins().end();
   };
   po.max_depth = options_.max_parse_depth;
-  PROMKIT_ASSIGN_OR_RETURN(std::vector<Tree> trees, internal::ParseTrees(name_, text, po));
+  PROMKIT_ASSIGN_OR_RETURN(std::vector<Tree> trees,
+                           internal::ParseTrees(std::string(name), text, po));
   for (Tree& t : trees) {
     auto it = trees_.find(t.name);
     if (it != trees_.end() && internal::IsEmptyTree(t.root.get()) &&
         !internal::IsEmptyTree(it->second->root.get())) {
       continue;
     }
-    std::string name = t.name;
-    trees_[name] = std::make_shared<const Tree>(std::move(t));
+    std::string tree_name = t.name;
+    trees_[tree_name] = std::make_shared<const Tree>(std::move(t));
   }
   return Status::Ok();
 }

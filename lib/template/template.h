@@ -76,6 +76,10 @@ class Template {
   // replaces a non-empty one. Errors in Go's words, e.g.
   //   template: name:1: unexpected "}" in operand
   Status Parse(std::string_view text);
+  // Go's t.New(name).Parse(text) (as ParseFiles/ParseGlob use it): `text` is parsed under
+  // `name`, into this template's set: its body becomes template `name`, and errors in it and in
+  // its {{define}}s, at parse and execution time, name it.
+  Status ParseAs(std::string_view name, std::string_view text);
 
   // Go's Execute: runs this template on `data`, appending to `out` (which keeps what was
   // written before an error, as Go's writer would).

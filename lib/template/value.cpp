@@ -14,23 +14,26 @@ Result<Value> HostObject::Call(std::string_view name, std::span<const Value> /*a
   return Status::Internal("BUG: no method " + std::string(name) + " in type " + TypeName());
 }
 
-Value Value::List(std::vector<Value> items, std::string type_name) {
+Value Value::List(std::vector<Value> items, std::string type_name,
+                  std::shared_ptr<const HostObject> methods) {
   Value v;
   v.kind_ = Kind::kList;
   auto data = std::make_shared<ListData>();
   data->type_name = std::move(type_name);
   data->items = std::move(items);
+  data->methods = std::move(methods);
   v.list_ = std::move(data);
   return v;
 }
 
 Value Value::TypedMap(std::map<std::string, Value, std::less<>> entries, std::string type_name,
-                      Value zero) {
+                      Value zero, std::shared_ptr<const HostObject> methods) {
   Value v;
   v.kind_ = Kind::kMap;
   auto data = std::make_shared<MapData>();
   data->type_name = std::move(type_name);
   data->entries = std::move(entries);
+  data->methods = std::move(methods);
   data->zero = std::make_shared<const Value>(std::move(zero));
   v.map_ = std::move(data);
   return v;
@@ -96,6 +99,11 @@ bool Value::Truth() const {
 }
 
 std::string Value::Format() const {
+  // A named slice or map with a String method prints through it, as fmt does.
+  if (const HostObject* m = methods();
+      m != nullptr && m->Lookup("String").kind == Member::Kind::kMethod) {
+    return m->Format();
+  }
   const Value args[] = {*this};
   return GoSprint(args);
 }

@@ -72,12 +72,19 @@ class Value {
   struct ListData {
     std::string type_name = "[]interface {}";
     std::vector<Value> items;
+    // The methods of a named slice type (e.g. Alertmanager's template.Alerts with Firing and
+    // Resolved): looked up before anything else, as Go resolves methods first. Null for plain
+    // slices.
+    std::shared_ptr<const HostObject> methods;
   };
   struct MapData {
     std::string type_name = "map[string]interface {}";
     std::map<std::string, Value, std::less<>> entries;
     // The zero value of the element type, read for missing keys by index and missingkey=zero.
     std::shared_ptr<const Value> zero;
+    // The methods of a named map type (e.g. Alertmanager's template.KV with SortedPairs): a
+    // method wins over a key of the same name, as in Go; its String method prints the map.
+    std::shared_ptr<const HostObject> methods;
   };
 
   Value() = default;
@@ -91,15 +98,28 @@ class Value {
   Value(const char* s) : kind_(Kind::kString), s_(s) {}             // NOLINT
 
   // A []interface {} (or `type_name`) of the given items.
-  static Value List(std::vector<Value> items, std::string type_name = "[]interface {}");
+  static Value List(std::vector<Value> items, std::string type_name = "[]interface {}",
+                    std::shared_ptr<const HostObject> methods = nullptr);
   // A map[string]interface {}; missing keys read as nil.
   static Value Map(std::map<std::string, Value, std::less<>> entries);
   // A map[string]string: missing keys read as "".
   static Value StringMap(std::map<std::string, Value, std::less<>> entries);
   // A map of any Go type name and element zero value.
   static Value TypedMap(std::map<std::string, Value, std::less<>> entries, std::string type_name,
-                        Value zero);
+                        Value zero, std::shared_ptr<const HostObject> methods = nullptr);
   static Value Host(std::shared_ptr<const HostObject> obj);
+
+  // The methods of a named slice or map type, or null.
+  const HostObject* methods() const {
+    if (kind_ == Kind::kList) return list_->methods.get();
+    if (kind_ == Kind::kMap) return map_->methods.get();
+    return nullptr;
+  }
+  std::shared_ptr<const HostObject> methods_ptr() const {
+    if (kind_ == Kind::kList) return list_->methods;
+    if (kind_ == Kind::kMap) return map_->methods;
+    return nullptr;
+  }
 
   Kind kind() const { return kind_; }
   bool is_nil() const { return kind_ == Kind::kNil; }

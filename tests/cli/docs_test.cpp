@@ -74,6 +74,7 @@ Listed HelpLong(const std::string& name, const TempDir& dir) {
         if (sp == std::string::npos) sp = line.size();
         std::string word = line.substr(start, sp - start);
         if (word.empty() || word[0] == '[' || word[0] == '<' || word[0] == '-') break;
+        if (word.back() == '*') word.pop_back();  // kingpin marks a default subcommand
         cmd += (cmd.empty() ? "" : " ") + word;
         start = sp + 1;
       }
@@ -193,7 +194,7 @@ TEST_F(Docs, GenerationIsDeterministic) {
 }
 
 TEST_F(Docs, GenerateDocsIsHidden) {
-  for (const std::string name : {"promkit", "promtool"}) {
+  for (const std::string name : {"promkit", "promtool", "amtool"}) {
     testutil::ProcessResult r = RunAs(name, {"--help-long"}, *dir_);
     EXPECT_EQ(r.out.find("generate-docs"), std::string::npos) << name;
   }
@@ -242,7 +243,7 @@ TEST_F(Docs, CompletionsCoverEveryCommand) {
   fs::path bash = Generated("completions/promkit.bash");
   std::string zsh = ReadFileOrEmpty(Generated("completions/_promkit"));
   std::string fish = ReadFileOrEmpty(Generated("completions/promkit.fish"));
-  for (const std::string name : {"promkit", "promtool"}) {
+  for (const std::string name : {"promkit", "promtool", "amtool"}) {
     Listed listed = HelpLong(name, *dir_);
     ASSERT_FALSE(listed.commands.empty()) << name;
     for (const std::string& cmd : listed.commands) {
@@ -278,7 +279,7 @@ TEST_F(Docs, BashCompletesPromtoolTreeOnlyAsPromtool) {
   ASSERT_FALSE(promtool_top.empty());
   for (const std::string& c : promtool_top) EXPECT_TRUE(Contains(promkit_top, c)) << c;
   // Exactly the top-level commands each mode's --help-long lists.
-  for (const std::string name : {"promkit", "promtool"}) {
+  for (const std::string name : {"promkit", "promtool", "amtool"}) {
     std::set<std::string> listed;
     for (const std::string& cmd : HelpLong(name, *dir_).commands) listed.insert(Words(cmd)[0]);
     std::vector<std::string> got = BashComplete(bash, {name, ""});

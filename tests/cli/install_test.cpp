@@ -52,6 +52,15 @@ TEST_F(Install, BinaryAndPromtoolSymlink) {
   EXPECT_EQ(r.out.rfind("usage: promtool ", 0), 0u) << r.out;
 }
 
+TEST_F(Install, AmtoolSymlink) {
+  fs::path link = Installed("bin/amtool");
+  ASSERT_TRUE(fs::is_symlink(link)) << link;
+  EXPECT_EQ(fs::read_symlink(link), "promkit");
+  testutil::ProcessResult r = testutil::RunProcess(link, {link.string(), "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("usage: amtool ", 0), 0u) << r.out;
+}
+
 TEST_F(Install, ManPagesMatchTheSourceTree) {
   int pages = 0;
   for (const auto& e : fs::directory_iterator(fs::path(PROMKIT_SOURCE_DIR) / "man")) {
@@ -78,9 +87,11 @@ TEST_F(Install, Completions) {
     ASSERT_TRUE(fs::exists(Installed(dest)));
     EXPECT_EQ(testutil::ReadFileOrEmpty(Installed(dest)), testutil::ReadFileOrEmpty(src / name));
   }
-  // Loaded by command name, so promtool needs its own entry pointing at promkit's.
-  for (const char* alias : {"share/bash-completion/completions/promtool",
-                            "share/fish/vendor_completions.d/promtool.fish"}) {
+  // Loaded by command name, so promtool and amtool need their own entries pointing at promkit's.
+  for (const char* alias :
+       {"share/bash-completion/completions/promtool",
+        "share/fish/vendor_completions.d/promtool.fish", "share/bash-completion/completions/amtool",
+        "share/fish/vendor_completions.d/amtool.fish"}) {
     SCOPED_TRACE(alias);
     EXPECT_TRUE(fs::is_symlink(Installed(alias)));
     EXPECT_TRUE(fs::exists(Installed(alias)));  // not dangling

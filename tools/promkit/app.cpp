@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ Mode ModeFromArgv0(std::string_view argv0) {
   size_t slash = argv0.rfind('/');
   std::string_view base = slash == std::string_view::npos ? argv0 : argv0.substr(slash + 1);
   if (base == "promtool") return Mode::kPromtool;
+  if (base == "amtool") return Mode::kAmtool;
   return Mode::kPromkit;
 }
 
@@ -31,7 +33,37 @@ std::string UsageError(Mode mode, std::string_view msg) {
   return fmt::format("{}: error: {}, try --help\n", ProgramName(mode), msg);
 }
 
-std::string_view ProgramName(Mode mode) { return mode == Mode::kPromtool ? "promtool" : "promkit"; }
+std::string_view ProgramName(Mode mode) {
+  switch (mode) {
+    case Mode::kPromtool:
+      return "promtool";
+    case Mode::kAmtool:
+      return "amtool";
+    case Mode::kPromkit:
+      break;
+  }
+  return "promkit";
+}
+
+namespace {
+
+// Parent -> default child (kingpin's Default()). CLI11 apps have no user data slot; the tree
+// lives for the whole run, so raw pointers are fine.
+std::map<const CLI::App*, const CLI::App*>& DefaultSubcommands() {
+  static std::map<const CLI::App*, const CLI::App*> defaults;
+  return defaults;
+}
+
+const CLI::App* DefaultSubcommandOf(const CLI::App* parent) {
+  auto it = DefaultSubcommands().find(parent);
+  return it == DefaultSubcommands().end() ? nullptr : it->second;
+}
+
+}  // namespace
+
+void SetDefaultSubcommand(CLI::App& parent, CLI::App& child) {
+  DefaultSubcommands()[&parent] = &child;
+}
 
 std::string VersionText(Mode mode) {
   return fmt::format("{}, version {} (promkit)\n  compiler: {}\n  platform: linux/{}\n",
@@ -184,6 +216,7 @@ void Describe(CLI::App& app, const std::string& full_name, bool root, CommandDoc
     CommandDoc child;
     Describe(*sub, full_name.empty() ? sub->get_name() : full_name + " " + sub->get_name(), false,
              child);
+    child.default_command = DefaultSubcommandOf(&app) == sub;
     out.commands.push_back(std::move(child));
   }
 }
@@ -356,7 +389,8 @@ std::string CommandsList(const CommandDoc& cmd, size_t width, bool with_flags) {
   std::string out;
   for (const CommandDoc* leaf : leaves) {
     std::string summary = CommandSummary(*leaf);
-    out += leaf->full_name + (summary.empty() ? "" : " " + summary) + "\n";
+    out += leaf->full_name + (leaf->default_command ? "*" : "") +
+           (summary.empty() ? "" : " " + summary) + "\n";
     out += WrapIndented(leaf->help, 4, width);
     if (with_flags) {
       std::vector<const FlagDoc*> flags;
@@ -609,6 +643,13 @@ Walk WalkArgs(CLI::App& root, const SpecialFlags& special, const std::vector<std
     w.outcome = Walk::Outcome::kHelpLong;
   } else if (help) {
     w.outcome = Walk::Outcome::kHelp;
+  } else if (const CLI::App* def = DefaultSubcommandOf(w.path.back());
+             def != nullptr && w.positionals.empty()) {
+    // kingpin descends into the default subcommand; its own required flags and arguments are
+    // then checked when CLI11 parses.
+    CLI::App* child = const_cast<CLI::App*>(def);
+    w.path.push_back(child);
+    w.args.push_back(child->get_name());
   } else if (!VisibleSubcommands(*w.path.back()).empty()) {
     if (w.path.size() == 1) {
       w.outcome = Walk::Outcome::kUsage;
@@ -657,8 +698,27 @@ std::vector<const CommandDoc*> DocPath(const CommandDoc& root,
 }
 
 std::string ErrorLine(Mode mode, const std::string& message, bool try_help) {
+  // amtool reports every parse error through kingpin.Fatalf("%v\n"): no hint, a blank line.
+  if (mode == Mode::kAmtool) return fmt::format("amtool: error: {}\n\n", message);
   return fmt::format("{}: error: {}{}\n", ProgramName(mode), message,
                      try_help ? ", try --help" : "");
+}
+
+}  // namespace
+
+namespace {
+
+void RegisterFamilies(CLI::App& app, Mode mode, int* exit_code) {
+  RegisterCheck(app, mode, exit_code);
+  if (mode == Mode::kPromkit) RegisterScrape(app, mode, exit_code);
+  RegisterQuery(app, mode, exit_code);
+  RegisterRepl(app, mode, exit_code);
+  RegisterTest(app, mode, exit_code);
+  RegisterTsdb(app, mode, exit_code);
+  RegisterPromql(app, mode, exit_code);
+  if (mode == Mode::kPromkit) RegisterAm(app, mode, exit_code);
+  RegisterDocs(app, mode, exit_code);
+  RegisterEnableFeature(app, mode);
 }
 
 }  // namespace
@@ -666,10 +726,15 @@ std::string ErrorLine(Mode mode, const std::string& message, bool try_help) {
 void BuildApp(CLI::App& app, Mode mode, int* exit_code) {
   if (mode == Mode::kPromtool) {
     app.description("Tooling for the Prometheus monitoring system.");
+  } else if (mode == Mode::kAmtool) {
+    app.description(
+        "View and modify the current Alertmanager state.\n\nInvoked as amtool, promkit answers "
+        "amtool's offline commands: check-config, config routes show|test and template render. "
+        "Alertmanager configs are read as current upstream Alertmanager reads them.");
   } else {
     app.description(
         "Prometheus's toolkit in one binary: lint metrics and configs, scrape targets, and more. "
-        "Invoked as 'promtool' it answers promtool's command tree.");
+        "Invoked as 'promtool' it answers promtool's command tree, as 'amtool' amtool's.");
   }
   app.name(std::string(ProgramName(mode)));
   // Parent flags stay valid after a subcommand, as in kingpin; inherited by every subcommand.
@@ -703,15 +768,11 @@ void BuildApp(CLI::App& app, Mode mode, int* exit_code) {
     *exit_code = kExitOk;
   });
 
-  RegisterCheck(app, mode, exit_code);
-  if (mode == Mode::kPromkit) RegisterScrape(app, mode, exit_code);
-  RegisterQuery(app, mode, exit_code);
-  RegisterRepl(app, mode, exit_code);
-  RegisterTest(app, mode, exit_code);
-  RegisterTsdb(app, mode, exit_code);
-  RegisterPromql(app, mode, exit_code);
-  RegisterDocs(app, mode, exit_code);
-  RegisterEnableFeature(app, mode);
+  if (mode == Mode::kAmtool) {
+    RegisterAm(app, mode, exit_code);
+  } else {
+    RegisterFamilies(app, mode, exit_code);
+  }
 
   // Families may have created subcommands before fallthrough was set on them; make it uniform.
   std::function<void(CLI::App&)> fall = [&fall](CLI::App& a) {

@@ -34,6 +34,7 @@ inline constexpr std::string_view kEmptyPlaceholder = "\x01";
 enum class Mode {
   kPromkit,   // promkit's full tree
   kPromtool,  // promtool's tree only (same commands, flags, output, exit codes)
+  kAmtool,    // amtool's tree (the `am` family at the root, amtool's global flags)
 };
 
 Mode ModeFromArgv0(std::string_view argv0);
@@ -68,6 +69,12 @@ void RegisterTestRelabel(CLI::App& test, Mode mode, int* exit_code,
 void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code);
 void RegisterDocs(CLI::App& root, Mode mode, int* exit_code);
 void RegisterPromql(CLI::App& root, Mode mode, int* exit_code);
+// The `am` family (am.cpp): amtool's commands, under `am` for promkit and at the root when
+// invoked as amtool (with amtool's global flags).
+void RegisterAm(CLI::App& root, Mode mode, int* exit_code);
+// kingpin's Default() subcommand: selected when its parent is named without a subcommand, and
+// marked with '*' in help listings.
+void SetDefaultSubcommand(CLI::App& parent, CLI::App& child);
 // promtool's global --enable-feature (features.cpp). Registered after the families, so help
 // lists it after their root flags, as kingpin does; unknown names print promtool's warning
 // before the command runs.
@@ -107,6 +114,7 @@ struct CommandDoc {
   std::vector<FlagDoc> flags;  // this command's own visible flags (the root's include --help)
   std::vector<ArgDoc> args;
   std::vector<CommandDoc> commands;  // visible subcommands, in registration order
+  bool default_command = false;      // kingpin's Default(): runs when the parent is named alone
 };
 
 // Describes `app` and its visible subtree. Non-const because CLI11 exposes validators only on

@@ -307,6 +307,12 @@ std::string RenderFullManPage(const CommandDoc& root, Mode mode) {
         ".PP\nThis is promkit answering as promtool: the same binary, invoked under the name "
         "\\fBpromtool\\fR, accepts promtool's commands and flags and reproduces its output and "
         "exit codes. See \\fBpromkit\\fR(1) for the commands it offers beyond promtool.\n";
+  } else if (mode == Mode::kAmtool) {
+    out +=
+        ".PP\nThis is promkit answering as amtool: the same binary, invoked under the name "
+        "\\fBamtool\\fR, accepts amtool's offline commands and flags and reproduces their "
+        "output and exit codes. See \\fBpromkit-am\\fR(1) for promkit's additions (routing test "
+        "files, receiver template rendering in check-config).\n";
   }
   out += ".SH OPTIONS\n" + RoffFlags(root.flags);
   out += ".SH COMMANDS\n";
@@ -314,8 +320,8 @@ std::string RenderFullManPage(const CommandDoc& root, Mode mode) {
   AllCommands(root, all);
   for (const CommandDoc* c : all) out += RoffCommand(program, *c);
   out += RoffExitStatus();
-  out += std::string(".SH \"SEE ALSO\"\n\\fB") +
-         (mode == Mode::kPromtool ? "promkit" : "promtool") + "\\fR(1)\n";
+  out += std::string(".SH \"SEE ALSO\"\n\\fB") + (mode == Mode::kPromkit ? "promtool" : "promkit") +
+         "\\fR(1)\n";
   return out;
 }
 
@@ -412,14 +418,18 @@ std::string BashTree(const std::string& tree, const CommandDoc& root) {
   return out;
 }
 
-std::string RenderBash(const CommandDoc& promkit, const CommandDoc& promtool) {
+std::string RenderBash(const CommandDoc& promkit, const CommandDoc& promtool,
+                       const CommandDoc& amtool) {
   std::string out = fmt::format(
-      "# bash completion for promkit, also when invoked as promtool.\n# {}\n\n", kGeneratedNote);
+      "# bash completion for promkit, also when invoked as promtool or amtool.\n# {}\n\n",
+      kGeneratedNote);
   out += BashTree("promkit", promkit);
   out += BashTree("promtool", promtool);
+  out += BashTree("amtool", amtool);
   out += R"(_promkit_complete() {
   local tree=promkit
   [[ ${1##*/} == promtool ]] && tree=promtool
+  [[ ${1##*/} == amtool ]] && tree=amtool
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   local path='' w i flag='' _pk_cmds _pk_flags _pk_vflags _pk_values
   # The command path: the words naming a subcommand of the path so far.
@@ -457,7 +467,7 @@ std::string RenderBash(const CommandDoc& promkit, const CommandDoc& promtool) {
   fi
   return 0
 }
-complete -F _promkit_complete promkit promtool
+complete -F _promkit_complete promkit promtool amtool
 )";
   return out;
 }
@@ -487,10 +497,12 @@ std::string ZshTree(const std::string& tree, const CommandDoc& root, std::string
   return out;
 }
 
-std::string RenderZsh(const CommandDoc& promkit, const CommandDoc& promtool) {
+std::string RenderZsh(const CommandDoc& promkit, const CommandDoc& promtool,
+                      const CommandDoc& amtool) {
   std::string values;
   std::string out = fmt::format(
-      "#compdef promkit promtool\n# zsh completion for promkit, also when invoked as promtool.\n"
+      "#compdef promkit promtool amtool\n# zsh completion for promkit, also when invoked as "
+      "promtool or amtool.\n"
       "# {}\n\n",
       kGeneratedNote);
   out +=
@@ -498,6 +510,7 @@ std::string RenderZsh(const CommandDoc& promkit, const CommandDoc& promtool) {
       "value)\n# for tree $1 and command path $2.\n_promkit_tree() {\n  case \"$1|$2\" in\n";
   out += ZshTree("promkit", promkit, values);
   out += ZshTree("promtool", promtool, values);
+  out += ZshTree("amtool", amtool, values);
   out += "    *) cmds=(); flags=(); vflags=() ;;\n  esac\n}\n\n";
   out +=
       "# Fixed values of flag $3 under tree $1, command path $2 (empty: any value).\n"
@@ -506,6 +519,7 @@ std::string RenderZsh(const CommandDoc& promkit, const CommandDoc& promtool) {
   out += R"(_promkit() {
   local tree=promkit
   [[ $service == promtool ]] && tree=promtool
+  [[ $service == amtool ]] && tree=amtool
   local -a cmds flags vflags values
   local path='' w i
   for ((i = 2; i < CURRENT; i++)); do
@@ -575,9 +589,11 @@ std::string FishTree(const std::string& tree, const CommandDoc& root) {
   return out + "\n";
 }
 
-std::string RenderFish(const CommandDoc& promkit, const CommandDoc& promtool) {
+std::string RenderFish(const CommandDoc& promkit, const CommandDoc& promtool,
+                       const CommandDoc& amtool) {
   std::string out = fmt::format(
-      "# fish completion for promkit, also when invoked as promtool.\n# {}\n\n", kGeneratedNote);
+      "# fish completion for promkit, also when invoked as promtool or amtool.\n# {}\n\n",
+      kGeneratedNote);
   out += R"(# The command path typed so far: the words naming a subcommand of the path before them.
 function __promkit_path --argument-names tree
   set -l path
@@ -598,6 +614,7 @@ end
 )";
   out += FishTree("promkit", promkit);
   out += FishTree("promtool", promtool);
+  out += FishTree("amtool", amtool);
   return out;
 }
 
@@ -632,11 +649,14 @@ bool WriteFile(const std::filesystem::path& path, const std::string& data) {
 int RunGenerateDocs(const GenerateFlags& flags) {
   CLI::App promkit_app;
   CLI::App promtool_app;
+  CLI::App amtool_app;
   int unused = kExitOk;
   BuildApp(promkit_app, Mode::kPromkit, &unused);
   BuildApp(promtool_app, Mode::kPromtool, &unused);
+  BuildApp(amtool_app, Mode::kAmtool, &unused);
   CommandDoc promkit = DescribeApp(promkit_app);
   CommandDoc promtool = DescribeApp(promtool_app);
+  CommandDoc amtool = DescribeApp(amtool_app);
 
   std::map<std::filesystem::path, std::string> files;
   if (!flags.man_dir.empty()) {
@@ -646,6 +666,7 @@ int RunGenerateDocs(const GenerateFlags& flags) {
       files[dir / (FamilyPageName(family) + ".1")] = RenderFamilyPage(promkit, family);
     }
     files[dir / "promtool.1"] = RenderFullManPage(promtool, Mode::kPromtool);
+    files[dir / "amtool.1"] = RenderFullManPage(amtool, Mode::kAmtool);
     // Pages of families that no longer exist would be installed stale; remove them.
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
@@ -658,9 +679,9 @@ int RunGenerateDocs(const GenerateFlags& flags) {
   }
   if (!flags.completions_dir.empty()) {
     std::filesystem::path dir = flags.completions_dir;
-    files[dir / "promkit.bash"] = RenderBash(promkit, promtool);
-    files[dir / "_promkit"] = RenderZsh(promkit, promtool);
-    files[dir / "promkit.fish"] = RenderFish(promkit, promtool);
+    files[dir / "promkit.bash"] = RenderBash(promkit, promtool, amtool);
+    files[dir / "_promkit"] = RenderZsh(promkit, promtool, amtool);
+    files[dir / "promkit.fish"] = RenderFish(promkit, promtool, amtool);
   }
   for (const auto& [path, data] : files) {
     if (!WriteFile(path, data)) return kExitFailure;
