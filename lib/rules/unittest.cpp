@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -28,6 +29,7 @@
 #include "storage/memory.h"
 #include "util/duration.h"
 #include "util/file.h"
+#include "util/json_string.h"
 #include "util/numbers.h"
 #include "util/strings.h"
 #include "util/timestamp.h"
@@ -1006,6 +1008,96 @@ bool Tester::Selected(const std::string& name) const {
   return run_ == nullptr || RE2::PartialMatch(name, *run_);
 }
 
+namespace {
+
+// Adds the rules of f's (resolved) rule files to `coverage` (each file once) and marks what f's
+// selected test groups cover.
+void RecordCoverage(const unittest::TestFile& f, const Options& opts_,
+                    const std::function<bool(const std::string&)>& selected,
+                    std::vector<RuleCoverage>& coverage_) {
+  // What the selected test groups name: alerts, and metrics their expressions select.
+  std::set<std::string> alerts, metrics;
+  for (const TestGroup& tg : f.tests) {
+    if (!selected(tg.name)) continue;
+    for (const AlertTest& a : tg.alert_tests) alerts.insert(a.alertname);
+    for (const PromqlTest& p : tg.promql_tests) {
+      util::Result<promql::parser::ExprPtr> e = promql::parser::ParseExpr(p.expr, opts_.parser);
+      if (!e.ok()) continue;
+      promql::parser::ForEachVectorSelector(
+          e->get(), [&](const promql::parser::VectorSelector& vs) {
+            for (const model::Matcher& m : vs.matchers) {
+              if (m.name() == "__name__" && m.type() == model::MatchType::kEqual) {
+                metrics.insert(m.value());
+              }
+            }
+          });
+    }
+  }
+  rulefmt::ParseOptions popts;
+  popts.ignore_unknown_fields = opts_.ignore_unknown_fields;
+  popts.parser = opts_.parser;
+  for (const std::string& file : f.rule_files) {
+    auto known = [&](const RuleCoverage& c) { return c.file == file; };
+    if (std::none_of(coverage_.begin(), coverage_.end(), known)) {
+      rulefmt::ParseResult parsed = rulefmt::ParseFile(file, popts);
+      if (!parsed.ok()) continue;  // the test run reports it
+      for (const rulefmt::RuleGroup& g : parsed.groups.groups) {
+        for (const rulefmt::Rule& r : g.rules) {
+          coverage_.push_back(RuleCoverage{file, g.name, r.Name(), r.IsAlerting(), false});
+        }
+      }
+    }
+    for (RuleCoverage& c : coverage_) {
+      if (c.file != file) continue;
+      if (c.alerting ? alerts.count(c.name) > 0 : metrics.count(c.name) > 0) c.covered = true;
+    }
+  }
+}
+
+}  // namespace
+
+std::string RenderCoverage(const std::vector<RuleCoverage>& rules, bool json) {
+  std::vector<std::string> files;
+  for (const RuleCoverage& c : rules) {
+    if (std::find(files.begin(), files.end(), c.file) == files.end()) files.push_back(c.file);
+  }
+  std::string out = json ? "{\"files\":[" : "Rule coverage:\n";
+  for (size_t i = 0; i < files.size(); ++i) {
+    int total = 0, covered = 0;
+    std::vector<const RuleCoverage*> missing;
+    for (const RuleCoverage& c : rules) {
+      if (c.file != files[i]) continue;
+      ++total;
+      if (c.covered) {
+        ++covered;
+      } else {
+        missing.push_back(&c);
+      }
+    }
+    if (json) {
+      out += fmt::format("{}{{\"file\":{},\"rules\":{},\"covered\":{},\"uncovered\":[",
+                         i > 0 ? "," : "", util::JsonString(files[i], util::JsonDialect::kGoStd),
+                         total, covered);
+      for (size_t j = 0; j < missing.size(); ++j) {
+        out += fmt::format("{}{{\"group\":{},\"name\":{},\"type\":\"{}\"}}", j > 0 ? "," : "",
+                           util::JsonString(missing[j]->group, util::JsonDialect::kGoStd),
+                           util::JsonString(missing[j]->name, util::JsonDialect::kGoStd),
+                           missing[j]->alerting ? "alerting" : "recording");
+      }
+      out += "]}";
+      continue;
+    }
+    out += fmt::format("  {}: {}/{} rules covered\n", files[i], covered, total);
+    for (const RuleCoverage* c : missing) {
+      out += fmt::format("    not covered: {} {} (group {})\n",
+                         c->alerting ? "alert" : "recording rule", util::GoQuote(c->name),
+                         util::GoQuote(c->group));
+    }
+  }
+  if (json) out += "]}\n";
+  return out;
+}
+
 std::vector<std::string> Tester::TestFile(const std::string& path) {
   suites_.push_back(JUnitSuite{});
   JUnitSuite& suite = suites_.back();
@@ -1051,6 +1143,8 @@ std::vector<std::string> Tester::TestFile(const std::string& path) {
   }
 
   RuleFileCache rule_cache;
+  RecordCoverage(
+      f, opts_, [this](const std::string& name) { return Selected(name); }, coverage_);
   std::vector<std::string> errs;
   for (size_t i = 0; i < f.tests.size(); ++i) {
     TestGroup& tg = f.tests[i];

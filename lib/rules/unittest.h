@@ -69,6 +69,21 @@ struct JUnitSuite {
 // without an XML declaration.
 std::string RenderJUnitXml(const std::vector<JUnitSuite>& suites);
 
+// --coverage: one rule of a rule file the tested files load, and whether a test covers it. A
+// recording rule is covered when a promql_expr_test's expression selects its output by name; an
+// alerting rule when an alert_rule_test names it.
+struct RuleCoverage {
+  std::string file;  // the rule file as the test file's rule_files resolved it
+  std::string group;
+  std::string name;
+  bool alerting = false;
+  bool covered = false;
+};
+
+// The --coverage report: per rule file "covered/total", then each rule no test covers. `json`:
+// one JSON document {"files":[{"file","rules","covered","uncovered":[{"group","name","type"}]}]}.
+std::string RenderCoverage(const std::vector<RuleCoverage>& rules, bool json);
+
 class Tester {
  public:
   // Fails with Go's regexp error when a --run pattern does not compile.
@@ -85,6 +100,10 @@ class Tester {
   // The JUnit suites of the files tested so far.
   const std::vector<JUnitSuite>& junit() const { return suites_; }
 
+  // The rules of every rule file the files tested so far load (each file once, in the order
+  // first met), with what the tests (the selected groups) cover of them.
+  const std::vector<RuleCoverage>& coverage() const { return coverage_; }
+
  private:
   explicit Tester(Options options);
   bool Selected(const std::string& name) const;
@@ -92,6 +111,7 @@ class Tester {
   Options opts_;
   std::unique_ptr<re2::RE2> run_;
   std::vector<JUnitSuite> suites_;
+  std::vector<RuleCoverage> coverage_;
 };
 
 }  // namespace promkit::rules::unittest

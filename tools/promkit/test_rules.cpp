@@ -41,6 +41,8 @@ struct TestRulesFlags {
   bool debug = false;
   bool diff = false;
   bool ignore_unknown_fields = false;
+  bool coverage = false;
+  std::string coverage_format = "text";
 };
 
 // Go's lower-case errno text ("no such file or directory").
@@ -137,6 +139,7 @@ int RunTestRules(const TestRulesFlags& f, Mode mode) {
     }
     Out("\n");
   }
+  if (f.coverage) Out(unittest::RenderCoverage((*tester)->coverage(), f.coverage_format == "json"));
   std::fflush(stdout);
   if (!f.junit.empty()) {
     util::Status st = util::WriteFileAtomic(f.junit, unittest::RenderJUnitXml((*tester)->junit()));
@@ -176,6 +179,18 @@ void RegisterTest(CLI::App& root, Mode mode, int* exit_code) {
                       : "Ignore unknown fields in the rule files the tests load (the test files "
                         "themselves stay strict), e.g. custom metadata. Prometheus rejects them "
                         "when it loads the rule files.");
+  if (mode == Mode::kPromkit) {
+    rules->add_flag("--coverage", flags->coverage,
+                    "After the results, report per rule file which rules no test covers: a "
+                    "recording rule is covered when a promql_expr_test selects its output by "
+                    "name, an alerting rule when an alert_rule_test names it. Does not change "
+                    "the exit code.");
+    rules
+        ->add_option("--coverage.format", flags->coverage_format,
+                     "Format of the --coverage report: text, or json for machines.")
+        ->default_str("text")
+        ->check(CLI::IsMember({"text", "json"}));
+  }
   rules->callback([flags, mode, exit_code] { *exit_code = RunTestRules(*flags, mode); });
   if (mode == Mode::kPromkit) {
     RegisterTestRelabel(*test, mode, exit_code,

@@ -257,4 +257,44 @@ bool Equal(const Expr* a, const Expr* b) {
   return false;
 }
 
+void ForEachVectorSelector(const Expr* e, const std::function<void(const VectorSelector&)>& fn) {
+  if (e == nullptr) return;
+  switch (e->kind()) {
+    case ExprKind::kVectorSelector:
+      fn(*static_cast<const VectorSelector*>(e));
+      return;
+    case ExprKind::kMatrixSelector:
+      ForEachVectorSelector(static_cast<const MatrixSelector*>(e)->vector_selector.get(), fn);
+      return;
+    case ExprKind::kSubquery:
+      ForEachVectorSelector(static_cast<const SubqueryExpr*>(e)->expr.get(), fn);
+      return;
+    case ExprKind::kAggregate: {
+      const auto* a = static_cast<const AggregateExpr*>(e);
+      ForEachVectorSelector(a->param.get(), fn);
+      ForEachVectorSelector(a->expr.get(), fn);
+      return;
+    }
+    case ExprKind::kBinary: {
+      const auto* b = static_cast<const BinaryExpr*>(e);
+      ForEachVectorSelector(b->lhs.get(), fn);
+      ForEachVectorSelector(b->rhs.get(), fn);
+      return;
+    }
+    case ExprKind::kCall:
+      for (const ExprPtr& a : static_cast<const Call*>(e)->args) ForEachVectorSelector(a.get(), fn);
+      return;
+    case ExprKind::kParen:
+      ForEachVectorSelector(static_cast<const ParenExpr*>(e)->expr.get(), fn);
+      return;
+    case ExprKind::kUnary:
+      ForEachVectorSelector(static_cast<const UnaryExpr*>(e)->expr.get(), fn);
+      return;
+    case ExprKind::kNumberLiteral:
+    case ExprKind::kStringLiteral:
+    case ExprKind::kDuration:
+      return;
+  }
+}
+
 }  // namespace promkit::promql::parser

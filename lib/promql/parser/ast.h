@@ -6,6 +6,7 @@
 // Thread-safety: immutable after parsing; const methods may be called from any thread.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -236,5 +237,9 @@ struct UnaryExpr final : Expr {
   ExprPtr expr;
   int start_pos = 0;
 };
+
+// Calls `fn` for every vector selector in the tree (those inside range selectors and
+// subqueries too), in the order they are written.
+void ForEachVectorSelector(const Expr* e, const std::function<void(const VectorSelector&)>& fn);
 
 }  // namespace promkit::promql::parser
