@@ -22,7 +22,7 @@ _promkit_tree_promkit() {
     'query analyze') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --format -o --http.config.file --tsdb.path --server --type --duration --time --match'; _pk_vflags='--enable-feature --format -o --http.config.file --tsdb.path --server --type --duration --time --match' ;;
     'repl') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --url --http.config.file --header --execute -e --format --query.lookback-delta --query.timeout --query.max-samples --stats'; _pk_vflags='--enable-feature --url --http.config.file --header --execute -e --format --query.lookback-delta --query.timeout --query.max-samples' ;;
     'test') _pk_cmds='rules relabel'; _pk_flags='--help -h --version --enable-feature --junit'; _pk_vflags='--enable-feature --junit' ;;
-    'test rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --junit --run --debug --diff --ignore-unknown-fields --coverage --coverage.format'; _pk_vflags='--enable-feature --junit --run --coverage.format' ;;
+    'test rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --junit --run --debug --diff --ignore-unknown-fields --fail-on-warnings --coverage --coverage.format'; _pk_vflags='--enable-feature --junit --run --coverage.format' ;;
     'test relabel') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --junit'; _pk_vflags='--enable-feature --junit' ;;
     'tsdb') _pk_cmds='analyze list dump dump-openmetrics create-blocks-from'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'tsdb analyze') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --limit --extended --match'; _pk_vflags='--enable-feature --limit --match' ;;

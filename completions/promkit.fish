@@ -216,6 +216,7 @@ complete -c promkit -n '__promkit_at promkit \'test rules\'' -l 'run' -r -d 'If 
 complete -c promkit -n '__promkit_at promkit \'test rules\'' -l 'debug' -d 'Enable unit test debugging.'
 complete -c promkit -n '__promkit_at promkit \'test rules\'' -l 'diff' -d 'Show alert mismatches as a diff naming the labels and annotations that differ, instead of both alert lists.'
 complete -c promkit -n '__promkit_at promkit \'test rules\'' -l 'ignore-unknown-fields' -d 'Ignore unknown fields in the rule files the tests load (the test files themselves stay strict), e.g. custom metadata.'
+complete -c promkit -n '__promkit_at promkit \'test rules\'' -l 'fail-on-warnings' -d 'Fail a test file whose run warns, e.g. a rule_files pattern that matches no file (promtool only warns).'
 complete -c promkit -n '__promkit_at promkit \'test rules\'' -l 'coverage' -d 'After the results, report per rule file which rules no test covers: a recording rule is covered when a promql_expr_test selects its output by name, an alerting rule when an alert_rule_test names it.'
 complete -c promkit -n '__promkit_at promkit \'test rules\'' -l 'coverage.format' -x -a 'text json' -d 'Format of the --coverage report: text, or json for machines.'
 complete -c promkit -n '__promkit_at promkit \'test relabel\'' -l 'help' -s 'h' -d 'Show context-sensitive help (also try --help-long and --help-man).'

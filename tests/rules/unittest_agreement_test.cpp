@@ -62,6 +62,7 @@ const std::vector<Case>& Cases() {
        "3.x selects ranges and looks back left-open, (t-range, t]; 2.42 includes the left edge "
        "(count_over_time over 1h of 1m samples: 61, 3.x 60)"},
       {"rules/unittest", {"pass.yml", "fail.yml"}},
+      {"rules/unittest", {"warn.yml"}},
       {"rules/unittest", {"missing.yml"}},
       {"rules/unittest",
        {"--run", "instance", "pass.yml"},

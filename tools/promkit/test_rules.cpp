@@ -42,6 +42,7 @@ struct TestRulesFlags {
   bool diff = false;
   bool ignore_unknown_fields = false;
   bool coverage = false;
+  bool fail_on_warnings = false;
   std::string coverage_format = "text";
 };
 
@@ -108,7 +109,12 @@ int RunTestRules(const TestRulesFlags& f, Mode mode) {
   opts.debug = f.debug;
   opts.ignore_unknown_fields = f.ignore_unknown_fields;
   opts.parser = PromtoolParserOptions();
-  opts.log = [](std::string_view s) { Err(s); };
+  // --fail-on-warnings: a file whose run warned (a rule_files pattern matching nothing) fails.
+  bool warned = false;
+  opts.log = [&warned](std::string_view s) {
+    if (s.find("WARNING:") != std::string_view::npos) warned = true;
+    Err(s);
+  };
   util::Result<std::unique_ptr<unittest::Tester>> tester = unittest::Tester::Create(opts);
   if (!tester.ok()) {
     std::string pattern;
@@ -126,7 +132,11 @@ int RunTestRules(const TestRulesFlags& f, Mode mode) {
 
   bool failed = false;
   for (const std::string& file : f.files) {
+    warned = false;
     std::vector<std::string> errs = (*tester)->TestFile(file);
+    if (f.fail_on_warnings && warned) {
+      errs.insert(errs.begin(), "    the warnings above fail the file (--fail-on-warnings)");
+    }
     if (!errs.empty()) {
       Err("  FAILED:\n");
       for (const std::string& e : errs) {
@@ -180,6 +190,9 @@ void RegisterTest(CLI::App& root, Mode mode, int* exit_code) {
                         "themselves stay strict), e.g. custom metadata. Prometheus rejects them "
                         "when it loads the rule files.");
   if (mode == Mode::kPromkit) {
+    rules->add_flag("--fail-on-warnings", flags->fail_on_warnings,
+                    "Fail a test file whose run warns, e.g. a rule_files pattern that matches "
+                    "no file (promtool only warns).");
     rules->add_flag("--coverage", flags->coverage,
                     "After the results, report per rule file which rules no test covers: a "
                     "recording rule is covered when a promql_expr_test selects its output by "
