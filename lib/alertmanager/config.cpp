@@ -1044,7 +1044,7 @@ Result<Config> LoadFile(const std::string& filename, const LoadOptions& opts) {
   std::string dir = slash == std::string::npos ? "." : filename.substr(0, slash);
   if (dir.empty()) dir = "/";
   for (std::string& t : cfg.templates) {
-    if (!t.empty() && t[0] != '/') t = internal::CleanPath(dir + "/" + t);
+    if (!t.empty() && t[0] != '/') t = util::CleanPath(dir + "/" + t);
   }
   return cfg;
 }

@@ -1387,28 +1387,4 @@ Status ApplyGlobal(const GlobalConfig& g, Receiver& rcv) {
   return Status::Ok();
 }
 
-std::string CleanPath(std::string_view p) {
-  if (p.empty()) return ".";
-  bool rooted = p[0] == '/';
-  std::vector<std::string_view> out;
-  for (std::string_view part : util::SplitString(p, "/")) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!out.empty() && out.back() != "..") {
-        out.pop_back();
-      } else if (!rooted) {
-        out.push_back(part);
-      }
-      continue;
-    }
-    out.push_back(part);
-  }
-  std::string s = rooted ? "/" : "";
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (i > 0) s += '/';
-    s += out[i];
-  }
-  return s.empty() ? "." : s;
-}
-
 }  // namespace promkit::alertmanager::internal

@@ -62,47 +62,17 @@ const AllowedHeader kAllowedHeaders[] = {
     {"Content-Security-Policy", {}},
 };
 
-// Go's path/filepath.Clean on Unix.
-std::string CleanPath(std::string_view path) {
-  if (path.empty()) return ".";
-  const bool rooted = path[0] == '/';
-  std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    std::string_view part = path.substr(i, j - i);
-    i = j + 1;
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!rooted) {
-        parts.push_back(part);
-      }
-      continue;
-    }
-    parts.push_back(part);
-  }
-  std::string out = rooted ? "/" : "";
-  for (size_t k = 0; k < parts.size(); ++k) {
-    if (k > 0) out += '/';
-    out += parts[k];
-  }
-  return out.empty() ? "." : out;
-}
-
 // Go's filepath.Dir.
 std::string DirOf(std::string_view path) {
   size_t slash = path.rfind('/');
-  return CleanPath(slash == std::string_view::npos ? "" : path.substr(0, slash + 1));
+  return util::CleanPath(slash == std::string_view::npos ? "" : path.substr(0, slash + 1));
 }
 
 // common/config.JoinDir: relative non-empty paths are joined with `dir` (filepath.Join).
 std::string JoinDir(std::string_view dir, const std::string& path) {
   if (path.empty() || path[0] == '/') return path;
-  if (dir.empty()) return CleanPath(path);
-  return CleanPath(std::string(dir) + "/" + path);
+  if (dir.empty()) return util::CleanPath(path);
+  return util::CleanPath(std::string(dir) + "/" + path);
 }
 
 // A scalar decoded into a Go string by a custom UnmarshalYAML; false (with a type error

@@ -222,35 +222,10 @@ util::Result<TestFile> DecodeTestFile(std::string_view content) {
 // ---------------------------------------------------------------------------------------------
 // Paths as Go's path/filepath handles them.
 
-// filepath.Clean.
-std::string CleanPath(std::string_view p) {
-  if (p.empty()) return ".";
-  const bool rooted = p[0] == '/';
-  std::vector<std::string_view> out;
-  for (std::string_view part : util::SplitString(p, "/")) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!out.empty() && out.back() != "..") {
-        out.pop_back();
-      } else if (!rooted) {
-        out.push_back(part);
-      }
-      continue;
-    }
-    out.push_back(part);
-  }
-  std::string s = rooted ? "/" : "";
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (i > 0) s += '/';
-    s += out[i];
-  }
-  return s.empty() ? "." : s;
-}
-
 // filepath.Dir.
 std::string DirOf(std::string_view p) {
   size_t slash = p.rfind('/');
-  return CleanPath(slash == std::string_view::npos ? "" : p.substr(0, slash + 1));
+  return util::CleanPath(slash == std::string_view::npos ? "" : p.substr(0, slash + 1));
 }
 
 // filepath.Glob: the matching paths in order, or none (a pattern without wildcards matches the
@@ -1125,7 +1100,7 @@ std::vector<std::string> Tester::TestFile(const std::string& path) {
   const std::string base = DirOf(path);
   std::vector<std::string> rule_files;
   for (const std::string& rf : f.rule_files) {
-    const std::string pattern = !rf.empty() && rf[0] != '/' ? CleanPath(base + "/" + rf) : rf;
+    const std::string pattern = !rf.empty() && rf[0] != '/' ? util::CleanPath(base + "/" + rf) : rf;
     std::vector<std::string> m = GlobPaths(pattern);
     if (m.empty() && opts_.log) opts_.log("  WARNING: no file match pattern " + pattern + "\n");
     rule_files.insert(rule_files.end(), m.begin(), m.end());

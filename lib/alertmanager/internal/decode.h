@@ -37,7 +37,4 @@ void DecodeReceiver(Decoder& d, const Node& n, Receiver& r, MatcherMode mode);
 // fails as upstream does ("no global SMTP smarthost set", ...).
 util::Status ApplyGlobal(const GlobalConfig& g, Receiver& r);
 
-// Go's path.Clean.
-std::string CleanPath(std::string_view p);
-
 }  // namespace promkit::alertmanager::internal
