@@ -288,6 +288,14 @@ void Session::PrintNote(std::string_view msg) {
 }
 
 void Session::PrintStrings(const std::vector<std::string>& values) {
+  if (opts_.format == Format::kJson) {  // the API's body for a list of strings
+    promql::ApiResponse api;
+    api.kind = promql::ApiDataKind::kStrings;
+    api.strings = values;
+    std::fputs((promql::EncodeApiResponse(api) + "\n").c_str(), term_.out);
+    std::fflush(term_.out);
+    return;
+  }
   std::string out;
   for (const std::string& v : values) {
     out += v;
@@ -774,14 +782,6 @@ Session::Outcome Session::Labels(std::string_view args) {
     PrintError(fmt::format("error: {}", backend_->completion_error().message()));
     return Outcome::kFailed;
   }
-  if (opts_.format == Format::kJson) {
-    promql::ApiResponse api;
-    api.kind = promql::ApiDataKind::kStrings;
-    api.strings = std::move(values);
-    std::fputs((promql::EncodeApiResponse(api) + "\n").c_str(), term_.out);
-    std::fflush(term_.out);
-    return Outcome::kOk;
-  }
   PrintStrings(values);
   return Outcome::kOk;
 }
@@ -807,14 +807,6 @@ Session::Outcome Session::Metrics(std::string_view args) {
   std::vector<std::string> out;
   for (const std::string& n : names) {
     if (!filter || filter->Matches(n)) out.push_back(n);
-  }
-  if (opts_.format == Format::kJson) {
-    promql::ApiResponse api;
-    api.kind = promql::ApiDataKind::kStrings;
-    api.strings = std::move(out);
-    std::fputs((promql::EncodeApiResponse(api) + "\n").c_str(), term_.out);
-    std::fflush(term_.out);
-    return Outcome::kOk;
   }
   PrintStrings(out);
   return Outcome::kOk;
