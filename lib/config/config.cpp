@@ -951,6 +951,9 @@ void SetDirectory(const std::string& dir, HTTPClientConfig& h) {
     h.basic_auth->password_file = JoinDir(dir, h.basic_auth->password_file);
     h.basic_auth->username_file = JoinDir(dir, h.basic_auth->username_file);
   }
+  for (HTTPClientConfig::Header& hdr : h.http_headers) {
+    for (std::string& f : hdr.files) f = JoinDir(dir, f);
+  }
 }
 
 void SetDirectory(const std::string& dir, ScrapeConfig& sc) {

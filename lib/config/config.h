@@ -67,6 +67,13 @@ struct HTTPClientConfig {
   bool enable_http2 = true;
   ProxyConfig proxy;
   bool has_http_headers = false;
+  // http_headers: each header's values, secrets and files (read and trimmed at request time),
+  // sent in that order, in the order written.
+  struct Header {
+    std::string name;
+    std::vector<std::string> values, secrets, files;
+  };
+  std::vector<Header> http_headers;
   // Upstream's HTTPClientConfig.Validate(), e.g. "at most one of bearer_token &
   // bearer_token_file must be configured".
   util::Status Validate();

@@ -216,14 +216,16 @@ std::vector<Decoder::Field> HttpClientFields(Decoder& d, HTTPClientConfig& c) {
          }
          for (size_t i = 0; i + 1 < n.items.size(); i += 2) {
            const Node& h = n.items[i + 1];
-           std::vector<std::string> values, secrets, files;
-           d.Struct(
-               h, "config.Header",
-               {
-                   {"values", [&](const Node& v) { d.StrList(v, values); }},
-                   {"secrets", [&](const Node& v) { d.StrList(v, secrets, "[]config.Secret"); }},
-                   {"files", [&](const Node& v) { d.StrList(v, files); }},
-               });
+           HTTPClientConfig::Header header;
+           header.name = n.items[i].value;
+           d.Struct(h, "config.Header",
+                    {
+                        {"values", [&](const Node& v) { d.StrList(v, header.values); }},
+                        {"secrets",
+                         [&](const Node& v) { d.StrList(v, header.secrets, "[]config.Secret"); }},
+                        {"files", [&](const Node& v) { d.StrList(v, header.files); }},
+                    });
+           c.http_headers.push_back(std::move(header));
            std::string name = Lower(n.items[i].value);
            static constexpr std::string_view kReserved[] = {"authorization",
                                                             "host",

@@ -5,8 +5,8 @@
 
 #include <fmt/core.h>
 
-#include "discovery/internal/http_client.h"
 #include "scrape/fetch.h"
+#include "scrape/http_config.h"
 #include "util/numbers.h"
 #include "util/strings.h"
 
@@ -40,7 +40,8 @@ bool IsJsonContentType(std::string_view content_type) {
 }
 
 util::Result<std::vector<TargetGroup>> HttpDiscovery::Refresh(int64_t timeout_ms) {
-  PROMKIT_ASSIGN_OR_RETURN(scrape::FetchOptions opts, internal::FetchOptionsFor(cfg_.http));
+  scrape::FetchOptions opts;
+  PROMKIT_RETURN_IF_ERROR(scrape::ApplyHttpClientConfig(cfg_.http, opts));
   opts.url = cfg_.url;
   int64_t ms = std::min(cfg_.refresh_interval_ms, timeout_ms);
   opts.timeout_ns = std::max<int64_t>(ms, 1) * 1'000'000;

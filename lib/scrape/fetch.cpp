@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -408,6 +409,32 @@ std::string DefaultAcceptHeader() {
 
 std::string DefaultUserAgent() { return std::string("promkit/") + PROMKIT_VERSION; }
 
+namespace {
+
+// "TLS10".."TLS13" -> 0..3; -1 when unknown.
+int TlsVersion(std::string_view v) {
+  static constexpr std::string_view kNames[] = {"TLS10", "TLS11", "TLS12", "TLS13"};
+  for (int i = 0; i < 4; ++i) {
+    if (v == kNames[i]) return i;
+  }
+  return -1;
+}
+
+// Go's ProxyFromEnvironment: the proxy for `scheme` from HTTPS_PROXY / HTTP_PROXY (either case),
+// bypassed for NO_PROXY and, as Go does, always for localhost and loopback addresses.
+void ProxyFromEnvironment(std::string_view scheme, std::string* url, std::string* no_proxy) {
+  auto env = [](const char* upper, const char* lower) {
+    const char* v = std::getenv(upper);
+    if (v == nullptr || *v == '\0') v = std::getenv(lower);
+    return std::string(v == nullptr ? "" : v);
+  };
+  *url = scheme == "https" ? env("HTTPS_PROXY", "https_proxy") : env("HTTP_PROXY", "http_proxy");
+  std::string np = env("NO_PROXY", "no_proxy");
+  *no_proxy = "localhost,127.0.0.0/8,::1" + (np.empty() ? std::string() : "," + np);
+}
+
+}  // namespace
+
 util::Status ValidateFetchOptions(const FetchOptions& o) {
   if (o.timeout_ns <= 0) return util::Status::InvalidArgument("timeout must be positive");
   if (!o.bearer_token.empty() && !o.bearer_token_file.empty()) {
@@ -418,14 +445,25 @@ util::Status ValidateFetchOptions(const FetchOptions& o) {
     return util::Status::InvalidArgument(
         "at most one of basic_auth, oauth2 & authorization must be configured");
   }
-  if (!o.tls.cert_file.empty() && o.tls.key_file.empty()) {
+  const bool has_cert = !o.tls.cert_file.empty() || !o.tls.cert_pem.empty();
+  const bool has_key = !o.tls.key_file.empty() || !o.tls.key_pem.empty();
+  if (has_cert && !has_key) {
     return util::Status::InvalidArgument(
         "exactly one of key or key_file must be configured when a client certificate is "
         "configured");
   }
-  if (o.tls.cert_file.empty() && !o.tls.key_file.empty()) {
+  if (!has_cert && has_key) {
     return util::Status::InvalidArgument(
         "exactly one of cert or cert_file must be configured when a client key is configured");
+  }
+  if (!o.tls.ca_pem.empty() &&
+      o.tls.ca_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return util::Status::InvalidArgument("unable to use inline CA cert");
+  }
+  for (const std::string* v : {&o.tls.min_version, &o.tls.max_version}) {
+    if (!v->empty() && TlsVersion(*v) < 0) {
+      return util::Status::InvalidArgument(fmt::format("unknown TLS version: {}", *v));
+    }
   }
   if (!o.tls.ca_file.empty()) {
     auto ca = ReadWholeFile(o.tls.ca_file);
@@ -515,11 +553,12 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
     url = s;
     headers.emplace_back("Host", parts.port.empty() ? parts.host : parts.host + ":" + parts.port);
   }
-  for (const auto& extra : o.headers) {
-    auto same = [&](const auto& h) { return EqualsIgnoreCase(h.first, extra.first); };
-    headers.erase(std::remove_if(headers.begin(), headers.end(), same), headers.end());
-    headers.push_back(extra);
-  }
+  auto overridden = [&](const auto& h) {
+    return std::any_of(o.headers.begin(), o.headers.end(),
+                       [&](const auto& extra) { return EqualsIgnoreCase(h.first, extra.first); });
+  };
+  headers.erase(std::remove_if(headers.begin(), headers.end(), overridden), headers.end());
+  headers.insert(headers.end(), o.headers.begin(), o.headers.end());
   std::unique_ptr<curl_slist, SlistDeleter> list;
   for (const auto& [name, value] : headers) {
     // "Name;" sends an empty header (curl drops "Name:" entirely).
@@ -557,7 +596,24 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(c, CURLOPT_PROXY, "");  // scrape_config has no implicit proxy
+  // No implicit proxy: only proxy_url or proxy_from_environment set one.
+  std::string proxy_url = o.proxy.url, no_proxy = o.proxy.no_proxy;
+  if (o.proxy.from_environment) ProxyFromEnvironment(parts.scheme, &proxy_url, &no_proxy);
+  curl_easy_setopt(c, CURLOPT_PROXY, proxy_url.c_str());
+  if (!no_proxy.empty()) curl_easy_setopt(c, CURLOPT_NOPROXY, no_proxy.c_str());
+  std::unique_ptr<curl_slist, SlistDeleter> proxy_headers;
+  for (const auto& [name, value] : o.proxy.connect_headers) {
+    std::string line = name + ": " + value;
+    curl_slist* next = curl_slist_append(proxy_headers.get(), line.c_str());
+    if (next == nullptr) return util::Status::Internal("cannot build proxy headers");
+    proxy_headers.release();
+    proxy_headers.reset(next);
+  }
+  // Go sends them with CONNECT only: for https through the proxy, not for plain requests.
+  if (proxy_headers && parts.scheme == "https") {
+    curl_easy_setopt(c, CURLOPT_HEADEROPT, CURLHEADER_SEPARATE);
+    curl_easy_setopt(c, CURLOPT_PROXYHEADER, proxy_headers.get());
+  }
   if (connect_to) curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to.get());
   if (o.method == "POST") {
     curl_easy_setopt(c, CURLOPT_POST, 1L);
@@ -574,9 +630,27 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
     curl_easy_setopt(c, CURLOPT_PASSWORD, o.basic_auth_password.c_str());
   }
   if (!o.tls.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, o.tls.ca_file.c_str());
-  if (!o.tls.cert_file.empty()) {
-    curl_easy_setopt(c, CURLOPT_SSLCERT, o.tls.cert_file.c_str());
-    curl_easy_setopt(c, CURLOPT_SSLKEY, o.tls.key_file.c_str());
+  if (!o.tls.cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, o.tls.cert_file.c_str());
+  if (!o.tls.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, o.tls.key_file.c_str());
+  // Inline PEM material; curl copies each blob.
+  auto blob = [&](CURLoption opt, const std::string& pem) {
+    if (pem.empty()) return;
+    curl_blob b{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(c, opt, &b);
+  };
+  blob(CURLOPT_CAINFO_BLOB, o.tls.ca_pem);
+  blob(CURLOPT_SSLCERT_BLOB, o.tls.cert_pem);
+  blob(CURLOPT_SSLKEY_BLOB, o.tls.key_pem);
+  if (!o.tls.cert_pem.empty()) curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+  if (!o.tls.key_pem.empty()) curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+  {
+    static constexpr long kMin[] = {CURL_SSLVERSION_TLSv1_0, CURL_SSLVERSION_TLSv1_1,
+                                    CURL_SSLVERSION_TLSv1_2, CURL_SSLVERSION_TLSv1_3};
+    static constexpr long kMax[] = {CURL_SSLVERSION_MAX_TLSv1_0, CURL_SSLVERSION_MAX_TLSv1_1,
+                                    CURL_SSLVERSION_MAX_TLSv1_2, CURL_SSLVERSION_MAX_TLSv1_3};
+    long v = kMin[o.tls.min_version.empty() ? 2 : TlsVersion(o.tls.min_version)];
+    if (!o.tls.max_version.empty()) v |= kMax[TlsVersion(o.tls.max_version)];
+    curl_easy_setopt(c, CURLOPT_SSLVERSION, v);
   }
   if (o.tls.insecure_skip_verify) {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);

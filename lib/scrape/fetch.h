@@ -15,11 +15,23 @@
 namespace promkit::scrape {
 
 struct TlsOptions {
-  std::string ca_file;      // PEM bundle to verify the server with; empty: the system's
-  std::string cert_file;    // client certificate (PEM); requires key_file
-  std::string key_file;     // client key (PEM); requires cert_file
+  std::string ca_file;    // PEM bundle to verify the server with; empty: the system's
+  std::string cert_file;  // client certificate (PEM); requires key_file
+  std::string key_file;   // client key (PEM); requires cert_file
+  // The same material inline (tls_config's ca, cert, key); each excludes its *_file.
+  std::string ca_pem, cert_pem, key_pem;
   std::string server_name;  // name to send as SNI and to verify the certificate against
   bool insecure_skip_verify = false;
+  // "TLS10", "TLS11", "TLS12", "TLS13"; empty min: TLS 1.2 (Go's client default), empty max:
+  // the newest.
+  std::string min_version, max_version;
+};
+
+struct ProxyOptions {
+  std::string url;                // proxy_url: http(s)://[user:pass@]host:port; empty: none
+  std::string no_proxy;           // comma-separated hosts, domains and CIDRs that bypass it
+  bool from_environment = false;  // HTTP(S)_PROXY / NO_PROXY as Go's ProxyFromEnvironment
+  std::vector<std::pair<std::string, std::string>> connect_headers;  // sent to the proxy
 };
 
 struct FetchOptions {
@@ -30,13 +42,15 @@ struct FetchOptions {
   bool enable_compression = true;  // Accept-Encoding: gzip (else identity)
   std::string user_agent;          // empty: "promkit/<version>"
   TlsOptions tls;
+  ProxyOptions proxy;
   // At most one of basic auth and a bearer token (string or file).
   std::string basic_auth_user;
   std::string basic_auth_password;
   bool has_basic_auth = false;
   std::string bearer_token;
   std::string bearer_token_file;
-  // Extra request headers, sent as given (after the defaults, replacing a default of that name).
+  // Extra request headers, sent as given after the defaults; a name given here replaces a
+  // default of that name, and a name given twice is sent twice.
   std::vector<std::pair<std::string, std::string>> headers;
   int64_t body_size_limit = 0;  // bytes of decompressed body; <= 0: none
   bool follow_redirects = true;

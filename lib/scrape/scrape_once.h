@@ -12,7 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "model/labels.h"
+#include "model/validation.h"
+#include "relabel/relabel.h"
 #include "scrape/fetch.h"
 #include "textparse/negotiate.h"
 #include "util/status.h"
@@ -32,7 +35,34 @@ struct ScrapeOptions {
   std::vector<textparse::ScrapeProtocol> protocols;
   // fallback_scrape_protocol: how to parse a body with a missing or unsupported Content-Type.
   std::optional<textparse::ScrapeProtocol> fallback_protocol;
+
+  // What a scrape config adds (see OptionsForTarget):
+  // The target's public labels, attached to every sample. Empty: {instance=<host[:port] of the
+  // URL>, job=<job>}.
+  model::Labels target_labels;
+  // Applied to each sample's labels after the target labels; a drop removes the sample.
+  std::vector<relabel::Config> metric_relabel_configs;
+  model::ValidationScheme validation = model::ValidationScheme::kUtf8;
+  // The escaping= parameter of the Accept header's 1.0.0 text formats.
+  std::string escaping = "allow-utf-8";
+  // More samples after relabeling fail the scrape ("sample limit exceeded"); 0: no limit.
+  uint64_t sample_limit = 0;
+  // Label limits per sample, failing the scrape as upstream's verifyLabelLimits; 0: none.
+  uint64_t label_limit = 0, label_name_length_limit = 0, label_value_length_limit = 0;
+  // extra_scrape_metrics: also report scrape_timeout_seconds, scrape_sample_limit and
+  // scrape_body_size_bytes.
+  bool extra_metrics = false;
+  // Set: the target is not scraped and is down with this error (target_limit exceeded).
+  util::Status forced_error;
 };
+
+// The options for scraping one target of `cfg`, whose labels after relabeling are
+// `target_labels` (as discovery::PopulateLabels returns them, __ labels included): the URL from
+// __scheme__, __address__, __metrics_path__ and the params with __param_<name> overrides, the
+// timeout from __scrape_timeout__, the job's HTTP client settings, protocols, limits,
+// honor_labels/honor_timestamps and metric_relabel_configs.
+util::Result<ScrapeOptions> OptionsForTarget(const config::ScrapeConfig& cfg,
+                                             const model::Labels& target_labels);
 
 struct Sample {
   model::Labels labels;
@@ -54,9 +84,10 @@ struct TargetResult {
   double duration_seconds = 0;
   // The exposed samples with target labels attached, in exposition order. Empty when down.
   std::vector<Sample> samples;
-  // The synthetic series, in upstream's order, with job/instance (at scrape_time_ms, which
-  // they do not repeat).
+  // The synthetic series, in upstream's order, with the target labels (at scrape_time_ms,
+  // which they do not repeat).
   std::vector<Sample> report;
+  int64_t body_bytes = 0;  // decompressed body length; -1 when over the body size limit
   int samples_scraped = 0;
   int samples_post_relabel = 0;
   int series_added = 0;

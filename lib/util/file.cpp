@@ -257,4 +257,24 @@ std::string CleanPath(std::string_view path) {
   return out.empty() ? "." : out;
 }
 
+Status MkdirAll(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Status::Ok();
+    return PathError("mkdir", path, ENOTDIR);
+  }
+  size_t end = path.size();
+  while (end > 1 && path[end - 1] == '/') --end;
+  size_t slash = end == 0 ? std::string::npos : path.rfind('/', end - 1);
+  if (slash != std::string::npos && slash > 0) {
+    PROMKIT_RETURN_IF_ERROR(MkdirAll(path.substr(0, slash)));
+  }
+  if (::mkdir(path.c_str(), 0777) != 0) {
+    const int err = errno;
+    if (::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Status::Ok();
+    return PathError("mkdir", path, err);
+  }
+  return Status::Ok();
+}
+
 }  // namespace promkit::util

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/labels.h"
+#include "scrape/http_config.h"
 #include "util/duration.h"
 #include "util/file.h"
 #include "util/numbers.h"
@@ -467,64 +468,8 @@ util::Status DecodeData(QueryEndpoint ep, const std::string& raw, Mode mode, Api
   return util::Status::Ok();
 }
 
-namespace {
-
-// ---------------------------------------------------------------------------------------------
-// HTTP client options from --http.config.file (the parts promkit's client implements).
-
-util::Result<std::string> ReadSecretFile(const std::string& path) {
-  util::Result<std::string> s = util::ReadFile(path);
-  if (!s.ok()) return s.status().Wrap(fmt::format("unable to read file {}", path));
-  return std::string(util::TrimSpace(*s));
-}
-
-}  // namespace
-
 util::Status ApplyHttpConfig(const config::HTTPClientConfig& c, scrape::FetchOptions& o) {
-  auto unsupported = [](std::string_view what) {
-    return util::Status::InvalidArgument(
-        fmt::format("{} is not supported by promkit's HTTP client yet", what));
-  };
-  if (c.oauth2) return unsupported("oauth2");
-  if (!c.proxy.proxy_url.empty() || c.proxy.proxy_from_environment) return unsupported("proxy");
-  if (c.has_http_headers) return unsupported("http_headers");
-  const config::TLSConfig& t = c.tls_config;
-  if (!t.ca.empty() || !t.cert.empty() || !t.key.empty() || !t.ca_ref.empty() ||
-      !t.cert_ref.empty() || !t.key_ref.empty()) {
-    return unsupported("inline tls_config ca/cert/key");
-  }
-  if (!t.min_version.empty() || !t.max_version.empty()) return unsupported("tls_config versions");
-  o.tls.ca_file = t.ca_file;
-  o.tls.cert_file = t.cert_file;
-  o.tls.key_file = t.key_file;
-  o.tls.server_name = t.server_name;
-  o.tls.insecure_skip_verify = t.insecure_skip_verify;
-  o.follow_redirects = c.follow_redirects;
-  if (c.basic_auth) {
-    const config::BasicAuth& b = *c.basic_auth;
-    if (!b.username_ref.empty() || !b.password_ref.empty()) return unsupported("secret refs");
-    o.has_basic_auth = true;
-    o.basic_auth_user = b.username;
-    o.basic_auth_password = b.password;
-    if (!b.username_file.empty()) {
-      PROMKIT_ASSIGN_OR_RETURN(o.basic_auth_user, ReadSecretFile(b.username_file));
-    }
-    if (!b.password_file.empty()) {
-      PROMKIT_ASSIGN_OR_RETURN(o.basic_auth_password, ReadSecretFile(b.password_file));
-    }
-  }
-  if (c.authorization) {
-    const config::Authorization& a = *c.authorization;
-    if (!a.credentials_ref.empty()) return unsupported("secret refs");
-    std::string cred = a.credentials;
-    if (!a.credentials_file.empty()) {
-      PROMKIT_ASSIGN_OR_RETURN(cred, ReadSecretFile(a.credentials_file));
-    }
-    o.headers.emplace_back("Authorization", (a.type.empty() ? "Bearer" : a.type) + " " + cred);
-  }
-  o.bearer_token = c.bearer_token;
-  o.bearer_token_file = c.bearer_token_file;
-  return util::Status::Ok();
+  return scrape::ApplyHttpClientConfig(c, o);
 }
 
 }  // namespace promkit::cli
