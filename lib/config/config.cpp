@@ -954,6 +954,14 @@ void SetDirectory(const std::string& dir, HTTPClientConfig& h) {
   for (HTTPClientConfig::Header& hdr : h.http_headers) {
     for (std::string& f : hdr.files) f = JoinDir(dir, f);
   }
+  if (h.oauth2) {
+    OAuth2& o = *h.oauth2;
+    o.client_secret_file = JoinDir(dir, o.client_secret_file);
+    o.client_certificate_key_file = JoinDir(dir, o.client_certificate_key_file);
+    o.tls_config.ca_file = JoinDir(dir, o.tls_config.ca_file);
+    o.tls_config.cert_file = JoinDir(dir, o.tls_config.cert_file);
+    o.tls_config.key_file = JoinDir(dir, o.tls_config.key_file);
+  }
 }
 
 void SetDirectory(const std::string& dir, ScrapeConfig& sc) {

@@ -17,6 +17,7 @@
 #include <fmt/core.h>
 #include <zlib.h>
 
+#include "scrape/oauth2.h"
 #include "scrape/units.h"
 #include "textparse/negotiate.h"
 #include "util/duration.h"
@@ -527,6 +528,16 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
   }
   if (!o.request_content_type.empty()) {
     headers.emplace_back("Content-Type", o.request_content_type);
+  }
+  if (o.oauth2) {
+    // The token request fails the request as a transport error would (Go's url.Error).
+    auto auth = OAuth2Authorization(
+        *o.oauth2, o.user_agent.empty() ? DefaultUserAgent() : o.user_agent, o.timeout_ns);
+    if (!auth.ok()) {
+      return util::Status::IoError(
+          fmt::format("{} \"{}\": {}", op, shown_url, auth.status().message()));
+    }
+    headers.emplace_back("Authorization", *auth);
   }
   if (!o.bearer_token.empty() || !o.bearer_token_file.empty()) {
     std::string token = o.bearer_token;

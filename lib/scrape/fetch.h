@@ -6,6 +6,7 @@
 // Thread-safety: Fetch() may run concurrently from several threads (each call owns its handle).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +35,16 @@ struct ProxyOptions {
   std::vector<std::pair<std::string, std::string>> connect_headers;  // sent to the proxy
 };
 
+// OAuth 2.0 client credentials (common/config's oauth2 with the default grant type): a token
+// from token_url, cached until it expires, sent as "Authorization: <type> <token>".
+struct OAuth2Options {
+  std::string client_id, client_secret, token_url;
+  std::vector<std::string> scopes;
+  std::vector<std::pair<std::string, std::string>> endpoint_params;
+  TlsOptions tls;      // for the token request
+  ProxyOptions proxy;  // for the token request
+};
+
 struct FetchOptions {
   std::string url;
   int64_t timeout_ns = 10'000'000'000;  // whole request; > 0
@@ -43,6 +54,7 @@ struct FetchOptions {
   std::string user_agent;          // empty: "promkit/<version>"
   TlsOptions tls;
   ProxyOptions proxy;
+  std::optional<OAuth2Options> oauth2;
   // At most one of basic auth and a bearer token (string or file).
   std::string basic_auth_user;
   std::string basic_auth_password;

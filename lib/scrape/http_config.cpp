@@ -24,30 +24,51 @@ util::Result<std::string> Secret(const std::string& inline_value, const std::str
   return std::string(util::TrimSpace(*s));
 }
 
-}  // namespace
-
-util::Status ApplyHttpClientConfig(const config::HTTPClientConfig& c, FetchOptions& o) {
-  if (c.oauth2) return Unsupported("oauth2");
-  const config::TLSConfig& t = c.tls_config;
+util::Status ApplyTls(const config::TLSConfig& t, TlsOptions& o) {
   if (!t.ca_ref.empty() || !t.cert_ref.empty() || !t.key_ref.empty()) {
     return Unsupported("secret references");
   }
-  o.tls.ca_file = t.ca_file;
-  o.tls.cert_file = t.cert_file;
-  o.tls.key_file = t.key_file;
-  o.tls.ca_pem = t.ca;
-  o.tls.cert_pem = t.cert;
-  o.tls.key_pem = t.key;
-  o.tls.server_name = t.server_name;
-  o.tls.insecure_skip_verify = t.insecure_skip_verify;
-  o.tls.min_version = t.min_version;
-  o.tls.max_version = t.max_version;
+  o.ca_file = t.ca_file;
+  o.cert_file = t.cert_file;
+  o.key_file = t.key_file;
+  o.ca_pem = t.ca;
+  o.cert_pem = t.cert;
+  o.key_pem = t.key;
+  o.server_name = t.server_name;
+  o.insecure_skip_verify = t.insecure_skip_verify;
+  o.min_version = t.min_version;
+  o.max_version = t.max_version;
+  return util::Status::Ok();
+}
+
+void ApplyProxy(const config::ProxyConfig& p, ProxyOptions& o) {
+  o.url = p.proxy_url;
+  o.no_proxy = p.no_proxy;
+  o.from_environment = p.proxy_from_environment;
+  o.connect_headers.assign(p.proxy_connect_header.begin(), p.proxy_connect_header.end());
+}
+
+}  // namespace
+
+util::Status ApplyHttpClientConfig(const config::HTTPClientConfig& c, FetchOptions& o) {
+  PROMKIT_RETURN_IF_ERROR(ApplyTls(c.tls_config, o.tls));
+  ApplyProxy(c.proxy, o.proxy);
   o.follow_redirects = c.follow_redirects;
-  o.proxy.url = c.proxy.proxy_url;
-  o.proxy.no_proxy = c.proxy.no_proxy;
-  o.proxy.from_environment = c.proxy.proxy_from_environment;
-  o.proxy.connect_headers.assign(c.proxy.proxy_connect_header.begin(),
-                                 c.proxy.proxy_connect_header.end());
+  if (c.oauth2) {
+    const config::OAuth2& a = *c.oauth2;
+    if (!a.grant_type.empty() && a.grant_type != "client_credentials") {
+      return Unsupported(fmt::format("oauth2 grant_type {}", a.grant_type));
+    }
+    if (!a.client_secret_ref.empty()) return Unsupported("secret references");
+    OAuth2Options& oa = o.oauth2.emplace();
+    oa.client_id = a.client_id;
+    PROMKIT_ASSIGN_OR_RETURN(oa.client_secret, Secret(a.client_secret, a.client_secret_file));
+    oa.token_url = a.token_url;
+    oa.scopes = a.scopes;
+    oa.endpoint_params.assign(a.endpoint_params.begin(), a.endpoint_params.end());
+    PROMKIT_RETURN_IF_ERROR(ApplyTls(a.tls_config, oa.tls));
+    ApplyProxy(a.proxy, oa.proxy);
+  }
   if (c.basic_auth) {
     const config::BasicAuth& b = *c.basic_auth;
     if (!b.username_ref.empty() || !b.password_ref.empty()) return Unsupported("secret references");

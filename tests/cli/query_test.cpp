@@ -838,11 +838,12 @@ TEST(QueryClient, HttpConfigFile) {
                            "promtool: error: Failed to load HTTP config file: yaml: unmarshal "
                            "errors:\n  line 1: field foo not found in type config.plain\n",
                            1}));
+  // The token request fails as a transport error of the query, as Go's oauth2 transport's.
   r = run("oauth2.yml");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err,
-            "promtool: error: Failed to load HTTP config file: oauth2 is not supported by "
-            "promkit's HTTP client yet\n");
+  EXPECT_EQ(r.err, fmt::format("query error: Post \"{}/api/v1/query\": Post \"http://x\": dial "
+                               "tcp: lookup x: no such host\n",
+                               server.Url("")));
   r = run("missing.yml");
   EXPECT_EQ(r.err, fmt::format("promtool: error: path '{}' does not exist, try --help\n",
                                (dir / "missing.yml").string()));

@@ -132,17 +132,14 @@ scrape_configs:
 }
 
 TEST(OptionsForTarget, UnsupportedClientSettingFails) {
-  config::ScrapeConfig sc = FirstJob(R"(
-scrape_configs:
-  - job_name: j
-    oauth2:
-      client_id: a
-      client_secret: b
-      token_url: http://127.0.0.1:1/token
-)");
+  config::ScrapeConfig sc = FirstJob("scrape_configs:\n  - job_name: j\n");
+  sc.http.oauth2.emplace();
+  sc.http.oauth2->grant_type = "urn:ietf:params:oauth:grant-type:jwt-bearer";
   auto o = OptionsForTarget(sc, TargetLabels({}));
   ASSERT_FALSE(o.ok());
-  EXPECT_EQ(o.status().message(), "oauth2 is not supported by promkit's HTTP client yet");
+  EXPECT_EQ(o.status().message(),
+            "oauth2 grant_type urn:ietf:params:oauth:grant-type:jwt-bearer is not supported by "
+            "promkit's HTTP client yet");
 }
 
 // Options for the job in `yaml` scraping `server`.
@@ -344,6 +341,117 @@ TEST(ApplyHttpClientConfig, TlsVersionsAndInlineMaterialAreChecked) {
   EXPECT_EQ(ValidateFetchOptions(o3).message(),
             "exactly one of key or key_file must be configured when a client certificate is "
             "configured");
+}
+
+// A token endpoint and a target on one server: /token answers with `token_response` (status,
+// body) and counts calls; /metrics wants "Authorization: Bearer tok".
+struct OAuthServer {
+  OAuthServer(int status, std::string body)
+      : server([=](const HttpRequest& req) {
+          HttpResponse r;
+          if (req.target.rfind("/token", 0) == 0) {
+            r.status = status;
+            r.reason = status == 200 ? "OK" : "Unauthorized";
+            r.headers = {{"Content-Type", "application/json"}};
+            r.body = body;
+            return r;
+          }
+          if (req.Header("Authorization") != "Bearer tok") {
+            r.status = 403;
+            r.reason = "Forbidden";
+            return r;
+          }
+          r.headers = {{"Content-Type", "text/plain; version=0.0.4"}};
+          r.body = "ok 1\n";
+          return r;
+        }) {}
+  HttpServer server;
+};
+
+FetchOptions OAuthFetch(const HttpServer& server, const std::string& client_id) {
+  config::HTTPClientConfig c;
+  c.oauth2.emplace();
+  c.oauth2->client_id = client_id;  // distinct per test: tokens are cached per client
+  c.oauth2->client_secret = "s e/cret";
+  c.oauth2->token_url = server.Url("/token");
+  c.oauth2->scopes = {"read", "write"};
+  c.oauth2->endpoint_params = {{"audience", "x"}};
+  FetchOptions o;
+  EXPECT_TRUE(ApplyHttpClientConfig(c, o).ok());
+  o.url = server.Url("/metrics");
+  return o;
+}
+
+TEST(OAuth2, ClientCredentialsTokenIsSentAndCached) {
+  OAuthServer s(200, R"({"access_token":"tok","token_type":"bearer","expires_in":3600})");
+  ASSERT_TRUE(s.server.ok());
+  FetchOptions o = OAuthFetch(s.server, "cached-client");
+  auto first = Fetch(o);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->body, "ok 1\n");
+  auto second = Fetch(o);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  std::vector<HttpRequest> reqs = s.server.requests();
+  ASSERT_EQ(reqs.size(), 3u);  // one token request, two scrapes
+  EXPECT_EQ(reqs[0].method, "POST");
+  EXPECT_EQ(reqs[0].Header("Content-Type"), "application/x-www-form-urlencoded");
+  // Credentials in a basic-auth header, each QueryEscape'd first: "cached-client:s+e%2Fcret".
+  EXPECT_EQ(reqs[0].Header("Authorization"), "Basic Y2FjaGVkLWNsaWVudDpzK2UlMkZjcmV0");
+}
+
+TEST(OAuth2, FallsBackToCredentialsInTheForm) {
+  // This server refuses the header style: the second request carries no Authorization.
+  HttpServer refusing([&](const HttpRequest& req) {
+    HttpResponse r;
+    if (req.target == "/token" && !req.Header("Authorization").empty()) {
+      r.status = 401;
+      r.reason = "Unauthorized";
+      return r;
+    }
+    if (req.target == "/token") {
+      r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+      r.body = "access_token=tok&token_type=bearer";
+      return r;
+    }
+    if (req.Header("Authorization") != "Bearer tok") {
+      r.status = 403;
+      r.reason = "Forbidden";
+      return r;
+    }
+    r.headers = {{"Content-Type", "text/plain; version=0.0.4"}};
+    r.body = "ok 1\n";
+    return r;
+  });
+  ASSERT_TRUE(refusing.ok());
+  auto resp = Fetch(OAuthFetch(refusing, "form-client"));
+  ASSERT_TRUE(resp.ok()) << resp.status().ToString();
+  std::vector<HttpRequest> reqs = refusing.requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_FALSE(reqs[0].Header("Authorization").empty());
+  EXPECT_TRUE(reqs[1].Header("Authorization").empty());
+}
+
+TEST(OAuth2, TokenErrorsInXOAuth2Words) {
+  struct Case {
+    int status;
+    std::string body;
+    std::string want;
+  };
+  const Case cases[] = {
+      {401, R"({"error":"invalid_client","error_description":"bad secret"})",
+       "oauth2: \"invalid_client\" \"bad secret\""},
+      {401, "nope", "oauth2: cannot fetch token: 401 Unauthorized\nResponse: nope"},
+      {200, R"({"token_type":"bearer"})", "oauth2: server response missing access_token"},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    OAuthServer s(c.status, c.body);
+    ASSERT_TRUE(s.server.ok());
+    FetchOptions o = OAuthFetch(s.server, "failing-client-" + std::to_string(n++));
+    auto resp = Fetch(o);
+    ASSERT_FALSE(resp.ok());
+    EXPECT_EQ(resp.status().message(), "Get \"" + o.url + "\": " + c.want);
+  }
 }
 
 }  // namespace
