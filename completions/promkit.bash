@@ -25,7 +25,7 @@ _promkit_tree_promkit() {
     'test rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --junit --run --debug --diff --ignore-unknown-fields --fail-on-warnings --coverage --coverage.format'; _pk_vflags='--enable-feature --junit --run --coverage.format' ;;
     'test relabel') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --junit'; _pk_vflags='--enable-feature --junit' ;;
     'tsdb') _pk_cmds='analyze list dump dump-openmetrics create-blocks-from'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
-    'tsdb analyze') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --limit --extended --match'; _pk_vflags='--enable-feature --limit --match' ;;
+    'tsdb analyze') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --limit --extended --suggest --match'; _pk_vflags='--enable-feature --limit --match' ;;
     'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r'; _pk_vflags='--enable-feature' ;;
     'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --min-time --max-time --match --format'; _pk_vflags='--enable-feature --min-time --max-time --match --format' ;;
     'tsdb dump-openmetrics') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --min-time --max-time --match'; _pk_vflags='--enable-feature --min-time --max-time --match' ;;

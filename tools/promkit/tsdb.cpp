@@ -33,6 +33,7 @@
 #include "tsdb/analyze.h"
 #include "tsdb/backfill.h"
 #include "tsdb/db_readonly.h"
+#include "tsdb/suggest.h"
 #include "util/duration.h"
 #include "util/file.h"
 #include "util/mmap.h"
@@ -447,6 +448,7 @@ int RunCreateBlocks(const CreateBlocksFlags& f, Mode mode) {
 struct AnalyzeFlags {
   int limit = 20;
   bool extended = false;
+  bool suggest = false;
   std::string match;
   std::string path = std::string(kDefaultDbPath);
   std::string block_id;
@@ -544,6 +546,15 @@ int RunAnalyze(const AnalyzeFlags& f) {
     AppendHistogram(out, "samples per histogram chunk", a.histogram_chunk_samples, a.total_chunks);
     AppendHistogram(out, "bytes per histogram chunk", a.histogram_chunk_bytes, a.total_chunks);
     AppendHistogram(out, "buckets per histogram chunk", a.histogram_chunk_buckets, a.total_chunks);
+  }
+  if (f.suggest) {
+    util::Result<std::vector<tsdb::LabelSuggestion>> s = tsdb::SuggestLabelDrops(**block, matchers);
+    if (!s.ok()) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      std::fflush(stdout);
+      return Fail(s.status());
+    }
+    out += "\n" + tsdb::RenderSuggestions(*s, static_cast<size_t>(std::max(f.limit, 0)));
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
@@ -763,6 +774,12 @@ void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code) {
   analyze->add_option("--limit", af->limit, "How many items to show in each list.")
       ->default_str("20");
   analyze->add_flag("--extended", af->extended, "Run extended analysis.");
+  if (mode == Mode::kPromkit) {
+    analyze->add_flag("--suggest", af->suggest,
+                      "Also list label names whose values look like IDs, UUIDs, IP addresses, "
+                      "URLs or timestamps, how many series dropping each would save, and the "
+                      "metric_relabel_configs rule that drops it.");
+  }
   analyze->add_option("--match", af->match,
                       "Series selector to analyze. Only 1 set of matchers is supported now.");
   analyze->add_option("db path", af->path, std::string(kDbPathHelp));
