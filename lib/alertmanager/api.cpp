@@ -379,14 +379,15 @@ util::Result<OutputFormat> ParseOutputFormat(std::string_view s) {
 }
 
 std::string FormatAlerts(std::vector<Alert> alerts, OutputFormat f, std::string_view date_format) {
-  std::stable_sort(alerts.begin(), alerts.end(), [](const Alert& a, const Alert& b) {
-    return a.starts_at.unix_nanos < b.starts_at.unix_nanos;
-  });
+  // The JSON formatter encodes the list as it came; the tables sort it.
   if (f == OutputFormat::kJson) {
     std::vector<std::string> items;
     for (const Alert& a : alerts) items.push_back(a.json);
     return JsonArray(items);
   }
+  std::stable_sort(alerts.begin(), alerts.end(), [](const Alert& a, const Alert& b) {
+    return a.starts_at.unix_nanos < b.starts_at.unix_nanos;
+  });
   std::string t;
   if (f == OutputFormat::kSimple) {
     t = "Alertname\tStarts At\tSummary\tState\t\n";
@@ -408,14 +409,14 @@ std::string FormatAlerts(std::vector<Alert> alerts, OutputFormat f, std::string_
 
 std::string FormatSilences(std::vector<Silence> silences, OutputFormat f,
                            std::string_view date_format) {
-  std::stable_sort(silences.begin(), silences.end(), [](const Silence& a, const Silence& b) {
-    return a.ends_at.unix_nanos < b.ends_at.unix_nanos;
-  });
   if (f == OutputFormat::kJson) {
     std::vector<std::string> items;
     for (const Silence& s : silences) items.push_back(s.json);
     return JsonArray(items);
   }
+  std::stable_sort(silences.begin(), silences.end(), [](const Silence& a, const Silence& b) {
+    return a.ends_at.unix_nanos < b.ends_at.unix_nanos;
+  });
   std::string t;
   if (f == OutputFormat::kSimple) {
     t = "ID\tMatchers\tEnds At\tCreated By\tComment\t\n";

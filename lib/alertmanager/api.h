@@ -84,8 +84,8 @@ util::Result<ApiTime> ParseApiTime(std::string_view s);
 enum class OutputFormat { kSimple, kExtended, kJson };
 util::Result<OutputFormat> ParseOutputFormat(std::string_view s);
 
-// amtool's formatters; `date_format` is a Go layout (--date.format). Alerts are sorted by start
-// time and silences by end time, as amtool sorts them.
+// amtool's formatters; `date_format` is a Go layout (--date.format). The tables sort alerts by
+// start time and silences by end time, as amtool's do; JSON keeps the server's order.
 std::string FormatAlerts(std::vector<Alert> alerts, OutputFormat f, std::string_view date_format);
 std::string FormatSilences(std::vector<Silence> silences, OutputFormat f,
                            std::string_view date_format);

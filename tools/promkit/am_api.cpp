@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -214,11 +215,7 @@ util::Result<Reply> Call(const Client& c, const Endpoint& ep, const std::string&
   return r;
 }
 
-// Run after parsing: the configuration file's defaults, then the client.
-util::Result<Client> Prepare(const std::vector<CLI::App*>& apps, const AmFlags& g) {
-  PROMKIT_RETURN_IF_ERROR(ApplyConfigDefaults(apps));
-  return MakeClient(g);
-}
+util::Result<Client> Prepare(const AmFlags& g) { return MakeClient(g); }
 
 util::Result<api::OutputFormat> Output(const AmFlags& g) {
   return api::ParseOutputFormat(g.output);
@@ -287,9 +284,8 @@ struct AlertQueryFlags {
   std::vector<std::string> matchers;
 };
 
-int RunAlertQuery(const std::vector<CLI::App*>& apps, const AmFlags& g, AlertQueryFlags f,
-                  Mode mode) {
-  auto client = Prepare(apps, g);
+int RunAlertQuery(const AmFlags& g, AlertQueryFlags f, Mode mode) {
+  auto client = Prepare(g);
   if (!client.ok()) return Fail(mode, client.status().message());
   ImplicitAlertname(f.matchers, MatcherModeOf(g));
   if (!f.silenced && !f.inhibited && !f.active && !f.unprocessed) f.active = true;
@@ -318,8 +314,8 @@ struct AlertAddFlags {
   std::string end;
 };
 
-int RunAlertAdd(const std::vector<CLI::App*>& apps, const AmFlags& g, AlertAddFlags f, Mode mode) {
-  auto client = Prepare(apps, g);
+int RunAlertAdd(const AmFlags& g, AlertAddFlags f, Mode mode) {
+  auto client = Prepare(g);
   if (!client.ok()) return Fail(mode, client.status().message());
   const am::MatcherMode mm = MatcherModeOf(g);
   if (!f.labels.empty() && !ParseLabelArgs({f.labels[0]}, mm).ok()) {
@@ -362,9 +358,8 @@ struct SilenceAddFlags {
   bool dry_run = false;
 };
 
-int RunSilenceAdd(const std::vector<CLI::App*>& apps, const AmFlags& g, SilenceAddFlags f,
-                  Mode mode) {
-  auto client = Prepare(apps, g);
+int RunSilenceAdd(const AmFlags& g, SilenceAddFlags f, Mode mode) {
+  auto client = Prepare(g);
   if (!client.ok()) return Fail(mode, client.status().message());
   const am::MatcherMode mm = MatcherModeOf(g);
   ImplicitAlertname(f.matchers, mm);
@@ -422,9 +417,8 @@ struct SilenceQueryFlags {
   std::vector<std::string> matchers;
 };
 
-int RunSilenceQuery(const std::vector<CLI::App*>& apps, const AmFlags& g, SilenceQueryFlags f,
-                    Mode mode) {
-  auto client = Prepare(apps, g);
+int RunSilenceQuery(const AmFlags& g, SilenceQueryFlags f, Mode mode) {
+  auto client = Prepare(g);
   if (!client.ok()) return Fail(mode, client.status().message());
   int64_t within = 0;
   if (!f.within.empty()) {
@@ -451,10 +445,9 @@ int RunSilenceQuery(const std::vector<CLI::App*>& apps, const AmFlags& g, Silenc
   return kExitOk;
 }
 
-int RunSilenceExpire(const std::vector<CLI::App*>& apps, const AmFlags& g,
-                     const std::vector<std::string>& ids, Mode mode) {
+int RunSilenceExpire(const AmFlags& g, const std::vector<std::string>& ids, Mode mode) {
   if (ids.empty()) return Fail(mode, "no silence IDs specified");
-  auto client = Prepare(apps, g);
+  auto client = Prepare(g);
   if (!client.ok()) return Fail(mode, client.status().message());
   for (const std::string& id : ids) {
     auto reply = Call(*client, kDeleteSilence, "/silence/" + PathEscape(id));
@@ -469,9 +462,8 @@ struct SilenceImportFlags {
   std::string file;
 };
 
-int RunSilenceImport(const std::vector<CLI::App*>& apps, const AmFlags& g,
-                     const SilenceImportFlags& f, Mode mode) {
-  auto client = Prepare(apps, g);
+int RunSilenceImport(const AmFlags& g, const SilenceImportFlags& f, Mode mode) {
+  auto client = Prepare(g);
   if (!client.ok()) return Fail(mode, client.status().message());
   auto text = util::ReadFile(f.file.empty() ? "/dev/stdin" : f.file);
   if (!text.ok()) return Fail(mode, text.status().message());
@@ -528,10 +520,9 @@ struct SilenceUpdateFlags {
   std::vector<std::string> ids;
 };
 
-int RunSilenceUpdate(const std::vector<CLI::App*>& apps, const AmFlags& g,
-                     const SilenceUpdateFlags& f, Mode mode) {
+int RunSilenceUpdate(const AmFlags& g, const SilenceUpdateFlags& f, Mode mode) {
   if (f.ids.empty()) return Fail(mode, "no silence IDs specified");
-  auto client = Prepare(apps, g);
+  auto client = Prepare(g);
   if (!client.ok()) return Fail(mode, client.status().message());
   std::vector<api::Silence> updated;
   for (const std::string& id : f.ids) {
@@ -584,8 +575,8 @@ int RunSilenceUpdate(const std::vector<CLI::App*>& apps, const AmFlags& g,
 // ---------------------------------------------------------------------------------------------
 // config show, cluster show
 
-int RunStatus(const std::vector<CLI::App*>& apps, const AmFlags& g, bool cluster, Mode mode) {
-  auto client = Prepare(apps, g);
+int RunStatus(const AmFlags& g, bool cluster, Mode mode) {
+  auto client = Prepare(g);
   if (!client.ok()) return Fail(mode, client.status().message());
   auto reply = Call(*client, kGetStatus, "/status");
   if (!reply.ok()) return Fail(mode, reply.status().message());
@@ -664,8 +655,16 @@ constexpr std::string_view kSilenceImportHelp =
 
 constexpr std::string_view kRfc3339FlagHelp = ". RFC3339 format 2006-01-02T15:04:05-07:00";
 
-// The apps whose flags the configuration file may default: the root (`am`) and `leaf`.
-std::vector<CLI::App*> FlagScopes(CLI::App& base, CLI::App& leaf) { return {&base, &leaf}; }
+// `leaf` runs `run` once parsed, after the configuration file has supplied the flags not given
+// (those of the root, `am`, and of `leaf`).
+void OnParsed(CLI::App& base, CLI::App& leaf, Mode mode, int* exit_code, std::function<int()> run) {
+  CLI::App* b = &base;
+  CLI::App* l = &leaf;
+  leaf.callback([b, l, mode, exit_code, run = std::move(run)] {
+    util::Status st = ApplyConfigDefaults({b, l});
+    *exit_code = st.ok() ? run() : Fail(mode, st.message());
+  });
+}
 
 // kingpin's ExistingFile argument check.
 bool CheckExistingFile(const std::string& f, Mode mode) {
@@ -691,9 +690,7 @@ void RegisterAmAlert(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, int*
   query->add_option("-r,--receiver", qf->receiver,
                     "Show alerts matching receiver (Supports regex syntax)");
   query->add_option("matcher-groups", qf->matchers, "Query filter");
-  query->callback([&base, query, g, qf, mode, exit_code] {
-    *exit_code = RunAlertQuery(FlagScopes(base, *query), *g, *qf, mode);
-  });
+  OnParsed(base, *query, mode, exit_code, [g, qf, mode] { return RunAlertQuery(*g, *qf, mode); });
   SetDefaultSubcommand(*alert, *query);
 
   auto af = std::make_shared<AlertAddFlags>();
@@ -708,9 +705,7 @@ void RegisterAmAlert(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, int*
   add->add_option("--annotation", af->annotations,
                   "Set an annotation to be included with the alert")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  add->callback([&base, add, g, af, mode, exit_code] {
-    *exit_code = RunAlertAdd(FlagScopes(base, *add), *g, *af, mode);
-  });
+  OnParsed(base, *add, mode, exit_code, [g, af, mode] { return RunAlertAdd(*g, *af, mode); });
 }
 
 void RegisterAmSilence(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, int* exit_code) {
@@ -745,16 +740,13 @@ void RegisterAmSilence(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, in
                   "List the current alerts the silence would match; create nothing");
   }
   add->add_option("matcher-groups", af->matchers, "Query filter");
-  add->callback([&base, add, g, af, mode, exit_code] {
-    *exit_code = RunSilenceAdd(FlagScopes(base, *add), *g, *af, mode);
-  });
+  OnParsed(base, *add, mode, exit_code, [g, af, mode] { return RunSilenceAdd(*g, *af, mode); });
 
   auto ids = std::make_shared<std::vector<std::string>>();
   CLI::App* expire = silence->add_subcommand("expire", "expire an alertmanager silence");
   expire->add_option("silence-ids", *ids, "Ids of silences to expire");
-  expire->callback([&base, expire, g, ids, mode, exit_code] {
-    *exit_code = RunSilenceExpire(FlagScopes(base, *expire), *g, *ids, mode);
-  });
+  OnParsed(base, *expire, mode, exit_code,
+           [g, ids, mode] { return RunSilenceExpire(*g, *ids, mode); });
 
   auto imf = std::make_shared<SilenceImportFlags>();
   CLI::App* import = silence->add_subcommand("import", std::string(kSilenceImportHelp));
@@ -762,57 +754,48 @@ void RegisterAmSilence(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, in
   import->add_option("-w,--worker", imf->workers, "Number of concurrent workers to use for import")
       ->default_str("8");
   import->add_option("input-file", imf->file, "JSON file with silences");
-  import->callback([&base, import, g, imf, mode, exit_code] {
-    *exit_code = CheckExistingFile(imf->file, mode)
-                     ? RunSilenceImport(FlagScopes(base, *import), *g, *imf, mode)
-                     : kExitFailure;
-});
+  OnParsed(base, *import, mode, exit_code, [g, imf, mode] {
+    return CheckExistingFile(imf->file, mode) ? RunSilenceImport(*g, *imf, mode) : kExitFailure;
+  });
 
-auto qf = std::make_shared<SilenceQueryFlags>();
-CLI::App* query = silence->add_subcommand("query", std::string(kSilenceQueryHelp));
-query->add_flag("--expired", qf->expired, "Show expired silences instead of active");
-query->add_flag("-q,--quiet", qf->quiet, "Only show silence ids");
-query->add_option("--created-by", qf->created_by, "Show silences that belong to this creator");
-query->add_option("matcher-groups", qf->matchers, "Query filter");
-query->add_option("--within", qf->within,
-                  "Show silences that will expire or have expired within a duration");
-query->callback([&base, query, g, qf, mode, exit_code] {
-  *exit_code = RunSilenceQuery(FlagScopes(base, *query), *g, *qf, mode);
-});
-SetDefaultSubcommand(*silence, *query);
+  auto qf = std::make_shared<SilenceQueryFlags>();
+  CLI::App* query = silence->add_subcommand("query", std::string(kSilenceQueryHelp));
+  query->add_flag("--expired", qf->expired, "Show expired silences instead of active");
+  query->add_flag("-q,--quiet", qf->quiet, "Only show silence ids");
+  query->add_option("--created-by", qf->created_by, "Show silences that belong to this creator");
+  query->add_option("matcher-groups", qf->matchers, "Query filter");
+  query->add_option("--within", qf->within,
+                    "Show silences that will expire or have expired within a duration");
+  OnParsed(base, *query, mode, exit_code, [g, qf, mode] { return RunSilenceQuery(*g, *qf, mode); });
+  SetDefaultSubcommand(*silence, *query);
 
-auto uf = std::make_shared<SilenceUpdateFlags>();
-CLI::App* update = silence->add_subcommand("update", "Update silences");
-update->add_flag("-q,--quiet", uf->quiet, "Only show silence ids");
-update->add_option("-d,--duration", uf->duration, "Duration of silence");
-update->add_option("--start", uf->start,
-                   "Set when the silence should start" + std::string(kRfc3339FlagHelp));
-update->add_option("--end", uf->end,
-                   "Set when the silence should end (overwrites duration)" +
-                       std::string(kRfc3339FlagHelp));
-update->add_option("-c,--comment", uf->comment, "A comment to help describe the silence");
-update->add_option("update-ids", uf->ids, "Silence IDs to update");
-update->callback([&base, update, g, uf, mode, exit_code] {
-  *exit_code = RunSilenceUpdate(FlagScopes(base, *update), *g, *uf, mode);
-});
-}  // namespace promkit::cli
+  auto uf = std::make_shared<SilenceUpdateFlags>();
+  CLI::App* update = silence->add_subcommand("update", "Update silences");
+  update->add_flag("-q,--quiet", uf->quiet, "Only show silence ids");
+  update->add_option("-d,--duration", uf->duration, "Duration of silence");
+  update->add_option("--start", uf->start,
+                     "Set when the silence should start" + std::string(kRfc3339FlagHelp));
+  update->add_option(
+      "--end", uf->end,
+      "Set when the silence should end (overwrites duration)" + std::string(kRfc3339FlagHelp));
+  update->add_option("-c,--comment", uf->comment, "A comment to help describe the silence");
+  update->add_option("update-ids", uf->ids, "Silence IDs to update");
+  OnParsed(base, *update, mode, exit_code,
+           [g, uf, mode] { return RunSilenceUpdate(*g, *uf, mode); });
+}
 
 void RegisterAmCluster(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, int* exit_code) {
   CLI::App* cluster = base.add_subcommand("cluster", "View cluster status and peers.");
   cluster->require_subcommand(1);
   CLI::App* show = cluster->add_subcommand("show", "View cluster status and peers.");
-  show->callback([&base, show, g, mode, exit_code] {
-    *exit_code = RunStatus(FlagScopes(base, *show), *g, true, mode);
-  });
+  OnParsed(base, *show, mode, exit_code, [g, mode] { return RunStatus(*g, true, mode); });
   SetDefaultSubcommand(*cluster, *show);
 }
 
 void RegisterAmConfigShow(CLI::App& config, std::shared_ptr<AmFlags> g, Mode mode, int* exit_code) {
   CLI::App* base = config.get_parent();
   CLI::App* show = config.add_subcommand("show", config.get_description());
-  show->callback([base, show, g, mode, exit_code] {
-    *exit_code = RunStatus(FlagScopes(*base, *show), *g, false, mode);
-  });
+  OnParsed(*base, *show, mode, exit_code, [g, mode] { return RunStatus(*g, false, mode); });
   SetDefaultSubcommand(config, *show);
 }
 
