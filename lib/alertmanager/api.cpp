@@ -103,10 +103,10 @@ void EncodeField(const json& v, const Field& f, std::string& out) {
   }
 }
 
+// omitempty on the models' fields: a nil pointer or an empty string (a pointer to false, as
+// isEqual's, is kept).
 bool IsEmpty(const json& v) {
-  return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty()) ||
-         (v.is_boolean() && !v.get<bool>()) || (v.is_array() && v.empty()) ||
-         (v.is_object() && v.empty());
+  return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty());
 }
 
 void EncodeObject(const json& j, const Schema& s, std::string& out) {
