@@ -186,6 +186,8 @@ TEST_F(AmApiTest, Workflow) {
            {"alert", "query", "DiskFull"},
            {"alert", "query", "service=~d.*", "-o", "extended"},
            {"alert", "query", "--receiver=team", "-o", "json"},
+           {"alert", "DiskFull"},
+           {"alert", "-o", "extended"},
            {"--date.format=2006-01-02T15:04", "alert", "query"}}) {
     ExpectSameAsAmtool(args);
   }
@@ -352,6 +354,13 @@ TEST_F(AmApiTest, Workflow) {
   EXPECT_NE(r.out.find("  from-config  "), std::string::npos) << r.out;
   r = Promkit({"silence", "query", "-o", "simple", "--created-by=from-config", "-q"}, false);
   EXPECT_EQ(r.out, configured + "\n");
+  // The offline commands take their defaults from it too: the routing tree of the server's
+  // configuration.
+  r = Promkit({"config", "routes"}, false);
+  EXPECT_EQ(r.out,
+            "Routing tree:\n.\n└── default-route  receiver: team\n"
+            "    └── {service=\"db\"}  receiver: db\n\n")
+      << Show(r);
   testutil::WriteFileOrDie(root_ / "home/.config/amtool/config.yml", "output: [json]\n");
   r = Promkit({"silence", "query"});
   EXPECT_EQ(r.exit_code, 1);

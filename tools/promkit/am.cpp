@@ -527,7 +527,8 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
                : "\n\npromkit also renders every templated receiver setting with example alerts "
                  "and reports the templates that would fail when a notification is sent."));
   check->add_option("check-files", *files, "Files to be validated");
-  check->callback([g, files, mode, exit_code] { *exit_code = RunCheckConfig(*g, *files, mode); });
+  OnParsed(*base, *check, mode, exit_code,
+           [g, files, mode] { return RunCheckConfig(*g, *files, mode); });
 
   auto rf = std::make_shared<RoutesFlags>();
   RegisterAmCluster(*base, g, mode, exit_code);
@@ -537,8 +538,8 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
   CLI::App* routes = config->add_subcommand("routes", std::string(kRoutingHelp));
   routes->add_option("--config.file", rf->config_file, "Config file to be tested.");
   CLI::App* show = routes->add_subcommand("show", std::string(kRoutingHelp));
-  show->callback([g, rf, mode, exit_code] {
-    *exit_code = CheckConfigFileFlag(*rf, mode) ? RunRoutesShow(*g, *rf, mode) : kExitFailure;
+  OnParsed(*base, *show, mode, exit_code, [g, rf, mode] {
+    return CheckConfigFileFlag(*rf, mode) ? RunRoutesShow(*g, *rf, mode) : kExitFailure;
   });
   SetDefaultSubcommand(*routes, *show);
   CLI::App* test = routes->add_subcommand(
@@ -577,10 +578,11 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
       "the following layout: https://pkg.go.dev/github.com/prometheus/alertmanager/"
       "template#Data. If none has been specified then a predefined, simple alert will be used "
       "for rendering.");
-  render->callback([g, tf, mode, exit_code] { *exit_code = RunTemplateRender(*g, *tf, mode); });
+  OnParsed(*base, *render, mode, exit_code,
+           [g, tf, mode] { return RunTemplateRender(*g, *tf, mode); });
 
-  test->callback([g, rf, mode, exit_code] {
-    *exit_code = CheckConfigFileFlag(*rf, mode) ? RunRoutesTest(*g, *rf, mode) : kExitFailure;
+  OnParsed(*base, *test, mode, exit_code, [g, rf, mode] {
+    return CheckConfigFileFlag(*rf, mode) ? RunRoutesTest(*g, *rf, mode) : kExitFailure;
   });
 }
 

@@ -2,6 +2,7 @@
 // The `am` family's shared pieces: amtool's global flags and the registration of the commands
 // that talk to a running Alertmanager (am_api.cpp) beside the offline ones (am.cpp).
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,12 @@ struct AmFlags {
   std::string output = "simple";
   bool version_check = true;
 };
+
+// Makes `leaf` (a command under `base`, the root of amtool's tree) run `run` once parsed, after
+// amtool's configuration file (~/.config/amtool/config.yml, then /etc/amtool/config.yml) has
+// supplied the flags of `base` and `leaf` not given on the command line; `run` returns the exit
+// code. A broken configuration file fails the command.
+void OnParsed(CLI::App& base, CLI::App& leaf, Mode mode, int* exit_code, std::function<int()> run);
 
 // `alert` (query, add), `silence` (add, query, expire, import, update), `cluster show` and
 // `config show` under `base` (`config` being the existing `config` command).

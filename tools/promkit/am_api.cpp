@@ -1,5 +1,6 @@
 // amtool's commands against a running Alertmanager (API v2): alert query/add, silence
-// add/query/expire/import/update, config show, cluster show. Requests, output, error texts and
+// add/query/expire/import/update, config show, cluster show; and OnParsed, which gives every
+// `am` command amtool's configuration file defaults. Requests, output, error texts and
 // exit codes are amtool 0.25's: action errors print as kingpin.Fatalf("%v\n", err) does,
 // "amtool: error: <message>\n\n", and exit 1. Flags not given take their defaults from amtool's
 // configuration file (~/.config/amtool/config.yml, then /etc/amtool/config.yml).
@@ -655,17 +656,6 @@ constexpr std::string_view kSilenceImportHelp =
 
 constexpr std::string_view kRfc3339FlagHelp = ". RFC3339 format 2006-01-02T15:04:05-07:00";
 
-// `leaf` runs `run` once parsed, after the configuration file has supplied the flags not given
-// (those of the root, `am`, and of `leaf`).
-void OnParsed(CLI::App& base, CLI::App& leaf, Mode mode, int* exit_code, std::function<int()> run) {
-  CLI::App* b = &base;
-  CLI::App* l = &leaf;
-  leaf.callback([b, l, mode, exit_code, run = std::move(run)] {
-    util::Status st = ApplyConfigDefaults({b, l});
-    *exit_code = st.ok() ? run() : Fail(mode, st.message());
-  });
-}
-
 // kingpin's ExistingFile argument check.
 bool CheckExistingFile(const std::string& f, Mode mode) {
   if (f.empty()) return true;
@@ -676,6 +666,15 @@ bool CheckExistingFile(const std::string& f, Mode mode) {
 }
 
 }  // namespace
+
+void OnParsed(CLI::App& base, CLI::App& leaf, Mode mode, int* exit_code, std::function<int()> run) {
+  CLI::App* b = &base;
+  CLI::App* l = &leaf;
+  leaf.callback([b, l, mode, exit_code, run = std::move(run)] {
+    util::Status st = ApplyConfigDefaults({b, l});
+    *exit_code = st.ok() ? run() : Fail(mode, st.message());
+  });
+}
 
 void RegisterAmAlert(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, int* exit_code) {
   CLI::App* alert = base.add_subcommand("alert", "Add or query alerts.");
