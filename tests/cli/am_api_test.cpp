@@ -304,8 +304,13 @@ TEST_F(AmApiTest, Workflow) {
   r = Promkit({"cluster", "show"});
   EXPECT_EQ(r.out, "Cluster Status:  disabled\nNode Name:       \n");
 
-  // Errors: the server's, bad arguments, an unreachable server.
+  // Errors: the server's, bad arguments, HTTP client files, an unreachable server.
+  testutil::WriteFileOrDie(root_ / "http.yml", "basic_auth:\n  username: u\n  password: p\n");
+  testutil::WriteFileOrDie(root_ / "bad-http.yml", "foo: 1\n");
+  ExpectSameAsAmtool({"--http.config.file=http.yml", "alert", "query", "-o", "json"});
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--http.config.file=missing.yml", "alert"},
+           {"--http.config.file=bad-http.yml", "alert"},
            {"silence", "expire", "00000000-0000-0000-0000-000000000000"},
            {"silence", "expire", "not-a-uuid"},
            {"silence", "update", "00000000-0000-0000-0000-000000000000"},

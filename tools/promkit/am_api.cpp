@@ -9,11 +9,13 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -137,8 +139,18 @@ struct Reply {
   std::string body;
 };
 
+// The client for the flags. Errors amtool reports while parsing (an invalid URL or timeout, a
+// missing --http.config.file) are InvalidArgument; those of building its client (kingpin.Fatalf
+// without the extra newline) are Internal: ClientFail tells them apart.
 util::Result<Client> MakeClient(const AmFlags& g) {
   Client c;
+  if (!g.http_config_file.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(g.http_config_file, ec)) {
+      return util::Status::InvalidArgument(
+          fmt::format("path '{}' does not exist", g.http_config_file));
+    }
+  }
   std::string url = g.alertmanager_url.empty() ? "http://localhost:9093" : g.alertmanager_url;
   if (std::string err = NormalizeServerUrl(url); !err.empty()) {
     return util::Status::InvalidArgument(err);
@@ -148,7 +160,7 @@ util::Result<Client> MakeClient(const AmFlags& g) {
   const size_t host_end = std::min(url.find('/', host_start), url.size());
   if (size_t at = url.rfind('@', host_end); at != std::string::npos && at >= host_start) {
     if (!g.http_config_file.empty()) {
-      return util::Status::InvalidArgument(
+      return util::Status::Internal(
           "basic authentication and http.config.file are mutually exclusive");
     }
     const std::string user = url.substr(host_start, at - host_start);
@@ -170,9 +182,15 @@ util::Result<Client> MakeClient(const AmFlags& g) {
   c.base.any_status = true;
   if (!g.http_config_file.empty()) {
     auto hc = config::LoadHTTPClientConfigFile(g.http_config_file);
-    if (!hc.ok()) return hc.status().Wrap("failed to load HTTP config file");
+    if (!hc.ok()) {
+      return util::Status::Internal(
+          fmt::format("failed to load HTTP config file: {}", hc.status().message()));
+    }
     util::Status st = ApplyHttpConfig(*hc, c.base);
-    if (!st.ok()) return st.Wrap("failed to create a new HTTP client");
+    if (!st.ok()) {
+      return util::Status::Internal(
+          fmt::format("failed to create a new HTTP client: {}", st.message()));
+    }
   }
   return c;
 }
@@ -217,6 +235,13 @@ util::Result<Reply> Call(const Client& c, const Endpoint& ep, const std::string&
 }
 
 util::Result<Client> Prepare(const AmFlags& g) { return MakeClient(g); }
+
+int ClientFail(Mode mode, const util::Status& st) {
+  if (st.code() != util::Code::kInternal) return Fail(mode, st.message());
+  std::fprintf(stderr, "%s: error: %s\n", std::string(ProgramName(mode)).c_str(),
+               std::string(st.message()).c_str());
+  return kExitFailure;
+}
 
 util::Result<api::OutputFormat> Output(const AmFlags& g) {
   return api::ParseOutputFormat(g.output);
@@ -287,7 +312,7 @@ struct AlertQueryFlags {
 
 int RunAlertQuery(const AmFlags& g, AlertQueryFlags f, Mode mode) {
   auto client = Prepare(g);
-  if (!client.ok()) return Fail(mode, client.status().message());
+  if (!client.ok()) return ClientFail(mode, client.status());
   ImplicitAlertname(f.matchers, MatcherModeOf(g));
   if (!f.silenced && !f.inhibited && !f.active && !f.unprocessed) f.active = true;
   auto b = [](bool v) { return std::string(v ? "true" : "false"); };
@@ -317,7 +342,7 @@ struct AlertAddFlags {
 
 int RunAlertAdd(const AmFlags& g, AlertAddFlags f, Mode mode) {
   auto client = Prepare(g);
-  if (!client.ok()) return Fail(mode, client.status().message());
+  if (!client.ok()) return ClientFail(mode, client.status());
   const am::MatcherMode mm = MatcherModeOf(g);
   if (!f.labels.empty() && !ParseLabelArgs({f.labels[0]}, mm).ok()) {
     f.labels[0] = "alertname=" + f.labels[0];
@@ -361,7 +386,7 @@ struct SilenceAddFlags {
 
 int RunSilenceAdd(const AmFlags& g, SilenceAddFlags f, Mode mode) {
   auto client = Prepare(g);
-  if (!client.ok()) return Fail(mode, client.status().message());
+  if (!client.ok()) return ClientFail(mode, client.status());
   const am::MatcherMode mm = MatcherModeOf(g);
   ImplicitAlertname(f.matchers, mm);
   auto matchers = ParseMatcherArgs(f.matchers, mm);
@@ -420,7 +445,7 @@ struct SilenceQueryFlags {
 
 int RunSilenceQuery(const AmFlags& g, SilenceQueryFlags f, Mode mode) {
   auto client = Prepare(g);
-  if (!client.ok()) return Fail(mode, client.status().message());
+  if (!client.ok()) return ClientFail(mode, client.status());
   int64_t within = 0;
   if (!f.within.empty()) {
     auto d = util::ParseGoDuration(f.within);
@@ -449,7 +474,7 @@ int RunSilenceQuery(const AmFlags& g, SilenceQueryFlags f, Mode mode) {
 int RunSilenceExpire(const AmFlags& g, const std::vector<std::string>& ids, Mode mode) {
   if (ids.empty()) return Fail(mode, "no silence IDs specified");
   auto client = Prepare(g);
-  if (!client.ok()) return Fail(mode, client.status().message());
+  if (!client.ok()) return ClientFail(mode, client.status());
   for (const std::string& id : ids) {
     auto reply = Call(*client, kDeleteSilence, "/silence/" + PathEscape(id));
     if (!reply.ok()) return Fail(mode, reply.status().message());
@@ -465,7 +490,7 @@ struct SilenceImportFlags {
 
 int RunSilenceImport(const AmFlags& g, const SilenceImportFlags& f, Mode mode) {
   auto client = Prepare(g);
-  if (!client.ok()) return Fail(mode, client.status().message());
+  if (!client.ok()) return ClientFail(mode, client.status());
   auto text = util::ReadFile(f.file.empty() ? "/dev/stdin" : f.file);
   if (!text.ok()) return Fail(mode, text.status().message());
   auto silences = api::DecodeSilenceImport(*text);
@@ -524,7 +549,7 @@ struct SilenceUpdateFlags {
 int RunSilenceUpdate(const AmFlags& g, const SilenceUpdateFlags& f, Mode mode) {
   if (f.ids.empty()) return Fail(mode, "no silence IDs specified");
   auto client = Prepare(g);
-  if (!client.ok()) return Fail(mode, client.status().message());
+  if (!client.ok()) return ClientFail(mode, client.status());
   std::vector<api::Silence> updated;
   for (const std::string& id : f.ids) {
     auto reply = Call(*client, kGetSilence, "/silence/" + PathEscape(id));
@@ -578,7 +603,7 @@ int RunSilenceUpdate(const AmFlags& g, const SilenceUpdateFlags& f, Mode mode) {
 
 int RunStatus(const AmFlags& g, bool cluster, Mode mode) {
   auto client = Prepare(g);
-  if (!client.ok()) return Fail(mode, client.status().message());
+  if (!client.ok()) return ClientFail(mode, client.status());
   auto reply = Call(*client, kGetStatus, "/status");
   if (!reply.ok()) return Fail(mode, reply.status().message());
   auto status = api::DecodeStatus(reply->body);
