@@ -310,6 +310,7 @@ TEST_F(AmApiTest, Workflow) {
   ExpectSameAsAmtool({"--http.config.file=http.yml", "alert", "query", "-o", "json"});
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"--http.config.file=missing.yml", "alert"},
+           {"-o", "yaml", "alert"},
            {"--http.config.file=bad-http.yml", "alert"},
            {"silence", "expire", "00000000-0000-0000-0000-000000000000"},
            {"silence", "expire", "not-a-uuid"},

@@ -500,7 +500,9 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
   base->add_option("-o,--output", g->output, "Output formatter (simple, extended, json)")
       ->default_str("simple")
       ->option_text("simple")
-      ->check(CLI::IsMember({"simple", "extended", "json"}));
+      // Checked with kingpin's message once parsed (OnParsed), after the configuration file may
+      // have set it; the validator only names the values for help and completions.
+      ->check(CLI::Validator([](std::string&) { return std::string(); }, "{simple,extended,json}"));
   base->add_option("--timeout", g->timeout, "Timeout for the executed command")->default_str("30s");
   base->add_option("--http.config.file", g->http_config_file,
                    "HTTP client configuration file for amtool to connect to Alertmanager.")
@@ -527,7 +529,7 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
                : "\n\npromkit also renders every templated receiver setting with example alerts "
                  "and reports the templates that would fail when a notification is sent."));
   check->add_option("check-files", *files, "Files to be validated");
-  OnParsed(*base, *check, mode, exit_code,
+  OnParsed(*base, *check, g, mode, exit_code,
            [g, files, mode] { return RunCheckConfig(*g, *files, mode); });
 
   auto rf = std::make_shared<RoutesFlags>();
@@ -538,7 +540,7 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
   CLI::App* routes = config->add_subcommand("routes", std::string(kRoutingHelp));
   routes->add_option("--config.file", rf->config_file, "Config file to be tested.");
   CLI::App* show = routes->add_subcommand("show", std::string(kRoutingHelp));
-  OnParsed(*base, *show, mode, exit_code, [g, rf, mode] {
+  OnParsed(*base, *show, g, mode, exit_code, [g, rf, mode] {
     return CheckConfigFileFlag(*rf, mode) ? RunRoutesShow(*g, *rf, mode) : kExitFailure;
   });
   SetDefaultSubcommand(*routes, *show);
@@ -578,10 +580,10 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
       "the following layout: https://pkg.go.dev/github.com/prometheus/alertmanager/"
       "template#Data. If none has been specified then a predefined, simple alert will be used "
       "for rendering.");
-  OnParsed(*base, *render, mode, exit_code,
+  OnParsed(*base, *render, g, mode, exit_code,
            [g, tf, mode] { return RunTemplateRender(*g, *tf, mode); });
 
-  OnParsed(*base, *test, mode, exit_code, [g, rf, mode] {
+  OnParsed(*base, *test, g, mode, exit_code, [g, rf, mode] {
     return CheckConfigFileFlag(*rf, mode) ? RunRoutesTest(*g, *rf, mode) : kExitFailure;
   });
 }

@@ -28,9 +28,10 @@ struct AmFlags {
 
 // Makes `leaf` (a command under `base`, the root of amtool's tree) run `run` once parsed, after
 // amtool's configuration file (~/.config/amtool/config.yml, then /etc/amtool/config.yml) has
-// supplied the flags of `base` and `leaf` not given on the command line; `run` returns the exit
-// code. A broken configuration file fails the command.
-void OnParsed(CLI::App& base, CLI::App& leaf, Mode mode, int* exit_code, std::function<int()> run);
+// supplied the flags of `base` and `leaf` not given on the command line, and --output (in `g`)
+// is checked; `run` returns the exit code. A broken configuration file fails the command.
+void OnParsed(CLI::App& base, CLI::App& leaf, std::shared_ptr<const AmFlags> g, Mode mode,
+              int* exit_code, std::function<int()> run);
 
 // `alert` (query, add), `silence` (add, query, expire, import, update), `cluster show` and
 // `config show` under `base` (`config` being the existing `config` command).

@@ -692,11 +692,14 @@ bool CheckExistingFile(const std::string& f, Mode mode) {
 
 }  // namespace
 
-void OnParsed(CLI::App& base, CLI::App& leaf, Mode mode, int* exit_code, std::function<int()> run) {
+void OnParsed(CLI::App& base, CLI::App& leaf, std::shared_ptr<const AmFlags> g, Mode mode,
+              int* exit_code, std::function<int()> run) {
   CLI::App* b = &base;
   CLI::App* l = &leaf;
-  leaf.callback([b, l, mode, exit_code, run = std::move(run)] {
+  leaf.callback([b, l, g, mode, exit_code, run = std::move(run)] {
     util::Status st = ApplyConfigDefaults({b, l});
+    // kingpin's enum check of --output, made once the configuration file had its say.
+    if (st.ok()) st = api::ParseOutputFormat(g->output).status();
     *exit_code = st.ok() ? run() : Fail(mode, st.message());
   });
 }
@@ -714,7 +717,8 @@ void RegisterAmAlert(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, int*
   query->add_option("-r,--receiver", qf->receiver,
                     "Show alerts matching receiver (Supports regex syntax)");
   query->add_option("matcher-groups", qf->matchers, "Query filter");
-  OnParsed(base, *query, mode, exit_code, [g, qf, mode] { return RunAlertQuery(*g, *qf, mode); });
+  OnParsed(base, *query, g, mode, exit_code,
+           [g, qf, mode] { return RunAlertQuery(*g, *qf, mode); });
   SetDefaultSubcommand(*alert, *query);
 
   auto af = std::make_shared<AlertAddFlags>();
@@ -729,7 +733,7 @@ void RegisterAmAlert(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, int*
   add->add_option("--annotation", af->annotations,
                   "Set an annotation to be included with the alert")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  OnParsed(base, *add, mode, exit_code, [g, af, mode] { return RunAlertAdd(*g, *af, mode); });
+  OnParsed(base, *add, g, mode, exit_code, [g, af, mode] { return RunAlertAdd(*g, *af, mode); });
 }
 
 void RegisterAmSilence(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, int* exit_code) {
@@ -764,12 +768,12 @@ void RegisterAmSilence(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, in
                   "List the current alerts the silence would match; create nothing");
   }
   add->add_option("matcher-groups", af->matchers, "Query filter");
-  OnParsed(base, *add, mode, exit_code, [g, af, mode] { return RunSilenceAdd(*g, *af, mode); });
+  OnParsed(base, *add, g, mode, exit_code, [g, af, mode] { return RunSilenceAdd(*g, *af, mode); });
 
   auto ids = std::make_shared<std::vector<std::string>>();
   CLI::App* expire = silence->add_subcommand("expire", "expire an alertmanager silence");
   expire->add_option("silence-ids", *ids, "Ids of silences to expire");
-  OnParsed(base, *expire, mode, exit_code,
+  OnParsed(base, *expire, g, mode, exit_code,
            [g, ids, mode] { return RunSilenceExpire(*g, *ids, mode); });
 
   auto imf = std::make_shared<SilenceImportFlags>();
@@ -778,7 +782,7 @@ void RegisterAmSilence(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, in
   import->add_option("-w,--worker", imf->workers, "Number of concurrent workers to use for import")
       ->default_str("8");
   import->add_option("input-file", imf->file, "JSON file with silences");
-  OnParsed(base, *import, mode, exit_code, [g, imf, mode] {
+  OnParsed(base, *import, g, mode, exit_code, [g, imf, mode] {
     return CheckExistingFile(imf->file, mode) ? RunSilenceImport(*g, *imf, mode) : kExitFailure;
   });
 
@@ -790,7 +794,8 @@ void RegisterAmSilence(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, in
   query->add_option("matcher-groups", qf->matchers, "Query filter");
   query->add_option("--within", qf->within,
                     "Show silences that will expire or have expired within a duration");
-  OnParsed(base, *query, mode, exit_code, [g, qf, mode] { return RunSilenceQuery(*g, *qf, mode); });
+  OnParsed(base, *query, g, mode, exit_code,
+           [g, qf, mode] { return RunSilenceQuery(*g, *qf, mode); });
   SetDefaultSubcommand(*silence, *query);
 
   auto uf = std::make_shared<SilenceUpdateFlags>();
@@ -804,7 +809,7 @@ void RegisterAmSilence(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, in
       "Set when the silence should end (overwrites duration)" + std::string(kRfc3339FlagHelp));
   update->add_option("-c,--comment", uf->comment, "A comment to help describe the silence");
   update->add_option("update-ids", uf->ids, "Silence IDs to update");
-  OnParsed(base, *update, mode, exit_code,
+  OnParsed(base, *update, g, mode, exit_code,
            [g, uf, mode] { return RunSilenceUpdate(*g, *uf, mode); });
 }
 
@@ -812,14 +817,14 @@ void RegisterAmCluster(CLI::App& base, std::shared_ptr<AmFlags> g, Mode mode, in
   CLI::App* cluster = base.add_subcommand("cluster", "View cluster status and peers.");
   cluster->require_subcommand(1);
   CLI::App* show = cluster->add_subcommand("show", "View cluster status and peers.");
-  OnParsed(base, *show, mode, exit_code, [g, mode] { return RunStatus(*g, true, mode); });
+  OnParsed(base, *show, g, mode, exit_code, [g, mode] { return RunStatus(*g, true, mode); });
   SetDefaultSubcommand(*cluster, *show);
 }
 
 void RegisterAmConfigShow(CLI::App& config, std::shared_ptr<AmFlags> g, Mode mode, int* exit_code) {
   CLI::App* base = config.get_parent();
   CLI::App* show = config.add_subcommand("show", config.get_description());
-  OnParsed(*base, *show, mode, exit_code, [g, mode] { return RunStatus(*g, false, mode); });
+  OnParsed(*base, *show, g, mode, exit_code, [g, mode] { return RunStatus(*g, false, mode); });
   SetDefaultSubcommand(config, *show);
 }
 
