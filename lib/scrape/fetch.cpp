@@ -632,6 +632,9 @@ util::Result<FetchResponse> Fetch(const FetchOptions& o) {
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(o.request_body.size()));
     // curl's default, as Go's client: 307/308 repeat the POST, 301-303 turn it into a GET.
+  } else if (o.method == "DELETE") {
+    // A body-less DELETE (the Alertmanager API's silence expiry).
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
   } else if (o.method != "GET" && !o.method.empty()) {
     return util::Status::InvalidArgument(fmt::format("unsupported method {}", o.method));
   }

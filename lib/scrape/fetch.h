@@ -68,7 +68,7 @@ struct FetchOptions {
   bool follow_redirects = true;
 
   // Beyond scraping (API clients such as `promkit query`):
-  std::string method = "GET";        // or "POST", sending `request_body`
+  std::string method = "GET";        // "POST" (sending `request_body`) or "DELETE"
   std::string request_body;          // POST payload
   std::string request_content_type;  // its Content-Type
   // A scrape fails on any status but 200 without reading the body; with this set every

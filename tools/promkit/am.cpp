@@ -3,6 +3,8 @@
 // flags). Output, error texts and exit codes are amtool's (current upstream); kingpin.Fatalf
 // errors read "amtool: error: <message>\n" (plus a blank line where upstream's format ends in
 // "\n").
+#include "am.h"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -32,19 +34,6 @@ namespace promkit::cli {
 namespace {
 
 namespace am = promkit::alertmanager;
-
-// amtool's global flags (root flags as amtool, flags of `am` in promkit's tree).
-struct AmFlags {
-  std::string alertmanager_url;
-  std::string http_config_file;
-  std::string timeout = "30s";
-  std::string enable_feature;
-  // Accepted as amtool accepts them; the offline commands do not use them.
-  std::string date_format = "2006-01-02 15:04:05 MST";
-  bool verbose = false;
-  std::string output = "simple";
-  bool version_check = true;
-};
 
 struct RoutesFlags {
   std::string config_file;
@@ -451,6 +440,11 @@ int RunTemplateRender(const AmFlags& g, const TemplateRenderFlags& f, Mode mode)
   return kExitOk;
 }
 
+constexpr std::string_view kConfigHelp =
+    "View current config.\n\nThe amount of output is controlled by the output selection flag:\n"
+    "\t- Simple: Print just the running config\n\t- Extended: Print the running config as well "
+    "as uptime and all version info\n\t- Json: Print entire config object as json";
+
 constexpr std::string_view kCheckConfigHelp =
     "Validate alertmanager config files\n\nWill validate the syntax and schema for alertmanager "
     "config file and associated templates. Non existing templates will not trigger errors.";
@@ -490,23 +484,25 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
   if (mode != Mode::kAmtool) {
     base = root.add_subcommand(
         "am",
-        "Alertmanager's tools (amtool's command tree): validate alertmanager.yml, test and show "
-        "routing. Invoked as 'amtool', promkit answers these commands at the root.");
+        "Alertmanager's tools (amtool's command tree): query and add alerts and silences on a "
+        "running Alertmanager, show its configuration and cluster, validate alertmanager.yml, "
+        "test and show routing. Invoked as 'amtool', promkit answers these commands at the "
+        "root.");
     base->require_subcommand(1);
   }
+  base->add_option("--date.format", g->date_format, "Format of date output")
+      ->default_str(g->date_format);
   if (mode == Mode::kAmtool) {
-    base->add_option("--date.format", g->date_format, "Format of date output")
-        ->default_str(g->date_format);
     base->add_flag("-v,--verbose", g->verbose, "Verbose running information");
   }
   base->add_option("--alertmanager.url", g->alertmanager_url, "Alertmanager to talk to")
       ->option_text("ALERTMANAGER.URL");
-  if (mode == Mode::kAmtool) {
-    base->add_option("-o,--output", g->output, "Output formatter (simple, extended, json)")
-        ->default_str("simple")
-        ->option_text("simple")
-        ->check(CLI::IsMember({"simple", "extended", "json"}));
-  }
+  base->add_option("-o,--output", g->output, "Output formatter (simple, extended, json)")
+      ->default_str("simple")
+      ->option_text("simple")
+      // Checked with kingpin's message once parsed (OnParsed), after the configuration file may
+      // have set it; the validator only names the values for help and completions.
+      ->check(CLI::Validator([](std::string&) { return std::string(); }, "{simple,extended,json}"));
   base->add_option("--timeout", g->timeout, "Timeout for the executed command")->default_str("30s");
   base->add_option("--http.config.file", g->http_config_file,
                    "HTTP client configuration file for amtool to connect to Alertmanager.")
@@ -521,6 +517,9 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
                    "classic-mode, utf8-strict-mode, auto-gomemlimit, event-recorder")
       ->default_str("");
 
+  RegisterAmAlert(*base, g, mode, exit_code);
+  RegisterAmSilence(*base, g, mode, exit_code);
+
   auto files = std::make_shared<std::vector<std::string>>();
   CLI::App* check = base->add_subcommand(
       "check-config",
@@ -530,16 +529,19 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
                : "\n\npromkit also renders every templated receiver setting with example alerts "
                  "and reports the templates that would fail when a notification is sent."));
   check->add_option("check-files", *files, "Files to be validated");
-  check->callback([g, files, mode, exit_code] { *exit_code = RunCheckConfig(*g, *files, mode); });
+  OnParsed(*base, *check, g, mode, exit_code,
+           [g, files, mode] { return RunCheckConfig(*g, *files, mode); });
 
   auto rf = std::make_shared<RoutesFlags>();
-  CLI::App* config = base->add_subcommand("config", "View current config.");
+  RegisterAmCluster(*base, g, mode, exit_code);
+  CLI::App* config = base->add_subcommand("config", std::string(kConfigHelp));
   config->require_subcommand(1);
+  RegisterAmConfigShow(*config, g, mode, exit_code);
   CLI::App* routes = config->add_subcommand("routes", std::string(kRoutingHelp));
   routes->add_option("--config.file", rf->config_file, "Config file to be tested.");
   CLI::App* show = routes->add_subcommand("show", std::string(kRoutingHelp));
-  show->callback([g, rf, mode, exit_code] {
-    *exit_code = CheckConfigFileFlag(*rf, mode) ? RunRoutesShow(*g, *rf, mode) : kExitFailure;
+  OnParsed(*base, *show, g, mode, exit_code, [g, rf, mode] {
+    return CheckConfigFileFlag(*rf, mode) ? RunRoutesShow(*g, *rf, mode) : kExitFailure;
   });
   SetDefaultSubcommand(*routes, *show);
   CLI::App* test = routes->add_subcommand(
@@ -578,10 +580,11 @@ void RegisterAm(CLI::App& root, Mode mode, int* exit_code) {
       "the following layout: https://pkg.go.dev/github.com/prometheus/alertmanager/"
       "template#Data. If none has been specified then a predefined, simple alert will be used "
       "for rendering.");
-  render->callback([g, tf, mode, exit_code] { *exit_code = RunTemplateRender(*g, *tf, mode); });
+  OnParsed(*base, *render, g, mode, exit_code,
+           [g, tf, mode] { return RunTemplateRender(*g, *tf, mode); });
 
-  test->callback([g, rf, mode, exit_code] {
-    *exit_code = CheckConfigFileFlag(*rf, mode) ? RunRoutesTest(*g, *rf, mode) : kExitFailure;
+  OnParsed(*base, *test, g, mode, exit_code, [g, rf, mode] {
+    return CheckConfigFileFlag(*rf, mode) ? RunRoutesTest(*g, *rf, mode) : kExitFailure;
   });
 }
 

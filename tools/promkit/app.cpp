@@ -616,13 +616,24 @@ Walk WalkArgs(CLI::App& root, const SpecialFlags& special, const std::vector<std
     CLI::App* cur = w.path.back();
     if (!NamedSubcommands(*cur).empty() && pos_index == 0 && pos_fill == 0) {
       CLI::App* sub = FindSubcommand(*cur, t);
-      if (sub == nullptr) return fail("expected command but got \"" + t + "\"");
-      w.path.push_back(sub);
-      w.args.push_back(t);
-      positionals = Positionals(*sub);
-      pos_index = 0;
-      pos_fill = 0;
-      continue;
+      const CLI::App* def = DefaultSubcommandOf(cur);
+      if (sub == nullptr && def != nullptr && !Positionals(*const_cast<CLI::App*>(def)).empty()) {
+        // kingpin selects the default command, whose argument this is (`amtool alert foo`).
+        sub = const_cast<CLI::App*>(def);
+        w.path.push_back(sub);
+        w.args.push_back(sub->get_name());
+        positionals = Positionals(*sub);
+        pos_index = 0;
+        pos_fill = 0;
+      } else {
+        if (sub == nullptr) return fail("expected command but got \"" + t + "\"");
+        w.path.push_back(sub);
+        w.args.push_back(t);
+        positionals = Positionals(*sub);
+        pos_index = 0;
+        pos_fill = 0;
+        continue;
+      }
     }
     while (pos_index < positionals.size()) {
       int max = positionals[pos_index]->get_items_expected_max();
@@ -729,8 +740,12 @@ void BuildApp(CLI::App& app, Mode mode, int* exit_code) {
   } else if (mode == Mode::kAmtool) {
     app.description(
         "View and modify the current Alertmanager state.\n\nInvoked as amtool, promkit answers "
-        "amtool's offline commands: check-config, config routes show|test and template render. "
-        "Alertmanager configs are read as current upstream Alertmanager reads them.");
+        "amtool's commands: alert, silence, cluster and config show against a running "
+        "Alertmanager (API v2), and check-config, config routes show|test and template render. "
+        "Alertmanager configs are read as current upstream Alertmanager reads them. Flags not "
+        "given default to the values in $HOME/.config/amtool/config.yml or "
+        "/etc/amtool/config.yml (YAML, flag names as keys: alertmanager.url, author, "
+        "require-comment, output, date.format, http.config.file, ...).");
   } else {
     app.description(
         "Prometheus's toolkit in one binary: lint metrics and configs, scrape targets, and more. "

@@ -51,6 +51,8 @@ std::string QueryEscape(std::string_view s) {
   return out;
 }
 
+}  // namespace
+
 // url.Values.Encode(): sorted by key, values in order.
 std::string EncodeParams(std::vector<std::pair<std::string, std::string>> params) {
   std::stable_sort(params.begin(), params.end(),
@@ -62,8 +64,6 @@ std::string EncodeParams(std::vector<std::pair<std::string, std::string>> params
   }
   return out;
 }
-
-}  // namespace
 
 constexpr int64_t kNsPerSec = 1000000000;
 constexpr int64_t kNsPerMilli = 1000000;
