@@ -1029,6 +1029,74 @@ struct Group {
   bool complete = false;
 };
 
+// Upstream's aggregation.accumulate for sum, avg, count, min, max, group, stddev and stdvar:
+// FoldFirst starts a group with its first sample, FoldNext adds a later one. `G` is any
+// accumulator with value, mean, kahan, count and incremental_mean (Group, Acc).
+template <typename G>
+void FoldFirst(ItemType op, G& g, double f) {
+  g.seen = true;
+  g.value = f;
+  g.mean = f;
+  g.count = 1;
+  if (op == ItemType::kStdvar || op == ItemType::kStddev) {
+    g.value = (std::isnan(f) || std::isinf(f)) ? std::numeric_limits<double>::quiet_NaN() : 0;
+  } else if (op == ItemType::kGroup) {
+    g.value = 1;
+  }
+}
+
+// False for the operators it does not fold (quantile, the k-operators, count_values...).
+template <typename G>
+bool FoldNext(ItemType op, G& g, double f) {
+  switch (op) {
+    case ItemType::kSum:
+      internal::KahanInc(f, g.value, g.kahan);
+      return true;
+    case ItemType::kAvg: {
+      g.count++;
+      if (!g.incremental_mean) {
+        double nv = g.value, nc = g.kahan;
+        internal::KahanInc(f, nv, nc);
+        if (!std::isinf(nv)) {
+          g.value = nv;
+          g.kahan = nc;
+          return true;
+        }
+        g.incremental_mean = true;
+        g.mean = g.value / (g.count - 1);
+        g.kahan /= g.count - 1;
+      }
+      const double q = (g.count - 1) / g.count;
+      double m = q * g.mean, kc = q * g.kahan;
+      internal::KahanInc(f / g.count, m, kc);
+      g.mean = m;
+      g.kahan = kc;
+      return true;
+    }
+    case ItemType::kGroup:
+      return true;
+    case ItemType::kMax:
+      if (g.value < f || std::isnan(g.value)) g.value = f;
+      return true;
+    case ItemType::kMin:
+      if (g.value > f || std::isnan(g.value)) g.value = f;
+      return true;
+    case ItemType::kCount:
+      g.count++;
+      return true;
+    case ItemType::kStdvar:
+    case ItemType::kStddev: {
+      g.count++;
+      const double delta = f - g.mean;
+      g.mean += delta / g.count;
+      g.value += delta * (f - g.mean);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 EvalMatrix Evaluator::EvalAggregate(const parser::AggregateExpr& a) {
   std::vector<std::string> grouping = a.grouping;
   std::sort(grouping.begin(), grouping.end());
@@ -1138,76 +1206,14 @@ EvalMatrix Evaluator::EvalAggregate(const parser::AggregateExpr& a) {
       Group& g = groups[series_group[si]];
       if (!g.seen) {
         g = Group{};
-        g.seen = true;
-        g.value = f;
-        g.mean = f;
-        g.count = 1;
-        switch (a.op) {
-          case ItemType::kStdvar:
-          case ItemType::kStddev:
-            g.value =
-                (std::isnan(f) || std::isinf(f)) ? std::numeric_limits<double>::quiet_NaN() : 0;
-            break;
-          case ItemType::kQuantile:
-            g.values.push_back(f);
-            break;
-          case ItemType::kGroup:
-            g.value = 1;
-            break;
-          default:
-            break;
-        }
+        FoldFirst(a.op, g, f);
+        if (a.op == ItemType::kQuantile) g.values.push_back(f);
         continue;
       }
-      switch (a.op) {
-        case ItemType::kSum:
-          internal::KahanInc(f, g.value, g.kahan);
-          break;
-        case ItemType::kAvg: {
-          g.count++;
-          if (!g.incremental_mean) {
-            double nv = g.value, nc = g.kahan;
-            internal::KahanInc(f, nv, nc);
-            if (!std::isinf(nv)) {
-              g.value = nv;
-              g.kahan = nc;
-              break;
-            }
-            g.incremental_mean = true;
-            g.mean = g.value / (g.count - 1);
-            g.kahan /= g.count - 1;
-          }
-          const double q = (g.count - 1) / g.count;
-          double m = q * g.mean, kc = q * g.kahan;
-          internal::KahanInc(f / g.count, m, kc);
-          g.mean = m;
-          g.kahan = kc;
-          break;
-        }
-        case ItemType::kGroup:
-          break;
-        case ItemType::kMax:
-          if (g.value < f || std::isnan(g.value)) g.value = f;
-          break;
-        case ItemType::kMin:
-          if (g.value > f || std::isnan(g.value)) g.value = f;
-          break;
-        case ItemType::kCount:
-          g.count++;
-          break;
-        case ItemType::kStdvar:
-        case ItemType::kStddev: {
-          g.count++;
-          const double delta = f - g.mean;
-          g.mean += delta / g.count;
-          g.value += delta * (f - g.mean);
-          break;
-        }
-        case ItemType::kQuantile:
-          g.values.push_back(f);
-          break;
-        default:
-          Fail("BUG: unexpected aggregation", ErrorType::kInternal);
+      if (a.op == ItemType::kQuantile) {
+        g.values.push_back(f);
+      } else if (!FoldNext(a.op, g, f)) {
+        Fail("BUG: unexpected aggregation", ErrorType::kInternal);
       }
     }
     for (size_t gi = 0; gi < num_groups; ++gi) {
@@ -1269,62 +1275,10 @@ EvalMatrix Evaluator::AggregateSeriesMajor(const parser::AggregateExpr& a, const
       Acc& g = row[static_cast<size_t>((p.t - start_) / interval_)];
       const double f = p.f;
       if (!g.seen) {
-        g.seen = true;
-        g.value = f;
-        g.mean = f;
-        g.count = 1;
-        if (op == ItemType::kStdvar || op == ItemType::kStddev) {
-          g.value = (std::isnan(f) || std::isinf(f)) ? std::numeric_limits<double>::quiet_NaN() : 0;
-        } else if (op == ItemType::kGroup) {
-          g.value = 1;
-        }
+        FoldFirst(op, g, f);
         continue;
       }
-      switch (op) {
-        case ItemType::kSum:
-          internal::KahanInc(f, g.value, g.kahan);
-          break;
-        case ItemType::kAvg: {
-          g.count++;
-          if (!g.incremental_mean) {
-            double nv = g.value, nc = g.kahan;
-            internal::KahanInc(f, nv, nc);
-            if (!std::isinf(nv)) {
-              g.value = nv;
-              g.kahan = nc;
-              break;
-            }
-            g.incremental_mean = true;
-            g.mean = g.value / (g.count - 1);
-            g.kahan /= g.count - 1;
-          }
-          const double q = (g.count - 1) / g.count;
-          double m = q * g.mean, kc = q * g.kahan;
-          internal::KahanInc(f / g.count, m, kc);
-          g.mean = m;
-          g.kahan = kc;
-          break;
-        }
-        case ItemType::kMax:
-          if (g.value < f || std::isnan(g.value)) g.value = f;
-          break;
-        case ItemType::kMin:
-          if (g.value > f || std::isnan(g.value)) g.value = f;
-          break;
-        case ItemType::kCount:
-          g.count++;
-          break;
-        case ItemType::kStdvar:
-        case ItemType::kStddev: {
-          g.count++;
-          const double delta = f - g.mean;
-          g.mean += delta / g.count;
-          g.value += delta * (f - g.mean);
-          break;
-        }
-        default:
-          break;
-      }
+      FoldNext(op, g, f);
     }
   }
   EvalMatrix out;
