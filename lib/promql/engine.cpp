@@ -801,6 +801,11 @@ EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg
   }
   const bool drop_name = name != "last_over_time" && name != "first_over_time";
   const bool counter_check = name == "rate" || name == "increase";
+  // max_over_time and min_over_time keep a monotonic queue of the window's candidates instead of
+  // rescanning each window: O(points) per series rather than O(points x window). The result is
+  // the same: the first of the largest (smallest) non-NaN values, NaN when there are none.
+  const int sliding = name == "max_over_time" ? 1 : name == "min_over_time" ? -1 : 0;
+  std::deque<size_t> candidates;
   std::vector<double> scalars(scalar_vals.size());
   internal::RangeCall rc;
   rc.call = &c;
@@ -821,7 +826,8 @@ EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg
       }
     }
     rc.metric = &labels;
-    size_t lo = 0, hi = 0;
+    size_t lo = 0, hi = 0, queued = 0;
+    candidates.clear();
     size_t step = 0;
     for (int64_t ts = start_; ts <= end_; ts += interval_, ++step) {
       const int64_t ref = (at ? *at : ts) - offset;
@@ -830,6 +836,21 @@ EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg
       while (lo < hi && pts[lo].t <= mint) ++lo;
       if (lo > hi) lo = hi;
       if (hi == lo) continue;
+      if (sliding != 0) {
+        for (; queued < hi; ++queued) {
+          const double f = pts[queued].f;
+          if (std::isnan(f)) continue;
+          while (!candidates.empty() &&
+                 (sliding > 0 ? pts[candidates.back()].f < f : pts[candidates.back()].f > f)) {
+            candidates.pop_back();
+          }
+          candidates.push_back(queued);
+        }
+        while (!candidates.empty() && candidates.front() < lo) candidates.pop_front();
+        s.floats.push_back({ts, candidates.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                                   : pts[candidates.front()].f});
+        continue;
+      }
       for (size_t k = 0; k < scalar_vals.size(); ++k) scalars[k] = scalar_vals[k][step];
       rc.ts = ts;
       rc.window_has_resets = resets.empty() || resets[hi] - resets[lo + 1] > 0;
