@@ -83,7 +83,8 @@ bool OnlyPlainBytes(std::string_view s) {
 }
 
 // A recursive-descent reader over the text. Every Parse* returns false to decline; the cursor
-// is then meaningless and the whole read is abandoned.
+// is then meaningless and the whole read is abandoned. Reads one text once; `text` must outlive
+// it. Not thread-safe (each ParseYaml call has its own).
 class Reader {
  public:
   explicit Reader(std::string_view text) : s_(text) {}
