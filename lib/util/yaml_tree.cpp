@@ -9,6 +9,9 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "util/internal/yaml_resolve.h"
+#include "util/yaml_reader.h"
+
 namespace promkit::util {
 namespace {
 
@@ -86,7 +89,9 @@ bool IsFloatText(std::string_view s) {
   return i == t.size();
 }
 
-bool DecodeBase64(std::string_view in, std::string& out) {
+}  // namespace
+
+bool internal::DecodeBase64(std::string_view in, std::string& out) {
   auto val = [](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;
@@ -122,6 +127,34 @@ bool DecodeBase64(std::string_view in, std::string& out) {
   return true;
 }
 
+void internal::ResolvePlainScalar(YamlNode& n) {
+  const std::string& v = n.value;
+  // Most strings in configs start with a letter no null, bool, int or float text starts with.
+  const char c = v.empty() ? '\0' : v[0];
+  const bool may_be_other = !std::isalpha(static_cast<unsigned char>(c)) || c == 'n' || c == 'N' ||
+                            c == 'y' || c == 'Y' || c == 't' || c == 'T' || c == 'f' || c == 'F' ||
+                            c == 'o' || c == 'O';
+  if (may_be_other && IsNullText(v)) {
+    n.kind = YamlNode::Kind::kNull;
+    n.tag = "!!null";
+    return;
+  }
+  n.kind = YamlNode::Kind::kScalar;
+  if (!may_be_other) {
+    n.tag = "!!str";
+  } else if (IsBoolText(v)) {
+    n.tag = "!!bool";
+  } else if (IsIntText(v)) {
+    n.tag = "!!int";
+  } else if (IsFloatText(v)) {
+    n.tag = "!!float";
+  } else {
+    n.tag = "!!str";
+  }
+}
+
+namespace {
+
 std::string ShortTag(const std::string& tag) {
   constexpr std::string_view kLong = "tag:yaml.org,2002:";
   if (tag.rfind(kLong, 0) == 0) return "!!" + tag.substr(kLong.size());
@@ -148,24 +181,13 @@ Status Convert(const YAML::Node& in, YamlNode& out, int depth, size_t& budget) {
       if (tag == "!") {
         out.tag = "!!str";  // quoted
       } else if (tag.empty() || tag == "?") {
-        if (IsNullText(out.value)) {
-          out.kind = YamlNode::Kind::kNull;
-          out.tag = "!!null";
-        } else if (IsBoolText(out.value)) {
-          out.tag = "!!bool";
-        } else if (IsIntText(out.value)) {
-          out.tag = "!!int";
-        } else if (IsFloatText(out.value)) {
-          out.tag = "!!float";
-        } else {
-          out.tag = "!!str";
-        }
+        internal::ResolvePlainScalar(out);
       } else {
         out.tag = ShortTag(tag);
         if (out.tag == "!!null") out.kind = YamlNode::Kind::kNull;
         if (out.tag == "!!binary") {
           std::string decoded;
-          if (!DecodeBase64(out.value, decoded)) {
+          if (!internal::DecodeBase64(out.value, decoded)) {
             return Status::InvalidArgument("!!binary value contains invalid base64 data");
           }
           out.value = std::move(decoded);
@@ -320,6 +342,14 @@ std::string GoYamlParserError(const YAML::Mark& mark, std::string_view what) {
 }  // namespace
 
 Result<YamlNode> ParseYaml(std::string_view text) {
+  PROMKIT_RETURN_IF_ERROR(CheckYamlCharacters(text));
+  // The reader handles what configuration files are commonly made of, several times faster;
+  // whatever it declines (unusual syntax, every error) is yaml-cpp's to read and to word.
+  if (std::optional<YamlNode> fast = ReadYamlFast(text)) return std::move(*fast);
+  return ParseYamlWithYamlCpp(text);
+}
+
+Result<YamlNode> ParseYamlWithYamlCpp(std::string_view text) {
   PROMKIT_RETURN_IF_ERROR(CheckYamlCharacters(text));
   try {
     const std::string input(text);

@@ -36,4 +36,8 @@ struct YamlNode {
 // "yaml: line N: <what>"; an invalid !!binary value gives go-yaml's message.
 Result<YamlNode> ParseYaml(std::string_view text);
 
+// ParseYaml through the yaml-cpp front end alone, never the fast reader: the reference the
+// reader's differential tests and fuzzer compare against.
+Result<YamlNode> ParseYamlWithYamlCpp(std::string_view text);
+
 }  // namespace promkit::util

@@ -204,6 +204,20 @@ TEST(Rulefmt, ValidationMessages) {
        "groups:\n- name: example\n  rules:\n  - record: r\n    expr: up\n    labels:\n      "
        "severity: \"{{$this_is_wrong}}\"\n",
        {}},
+      // Template texts that parsed once are not parsed again: the outcome must not change.
+      {"repeated template texts",
+       "groups:\n- name: g\n  rules:\n  - alert: B\n    expr: up == 0\n    annotations:\n"
+       "      s: '{{define \"__alert_A\"}}x{{end}}'\n  - alert: A\n    expr: up == 0\n"
+       "    annotations:\n      s: '{{define \"__alert_A\"}}x{{end}}'\n  - alert: C\n"
+       "    expr: up == 0\n    annotations:\n      s: '{{ $nope }}'\n  - alert: D\n"
+       "    expr: up == 0\n    annotations:\n      s: '{{ $nope }}'\n      t: '{{ $value }}'\n"
+       "  - alert: E\n    expr: up == 0\n    annotations:\n      t: '{{ $value }}'\n",
+       {"group \"g\", rule 2, \"A\": annotation \"s\": template: __alert_A:1: template: multiple "
+        "definition of template \"__alert_A\"",
+        "group \"g\", rule 3, \"C\": annotation \"s\": template: __alert_C:1: undefined variable "
+        "\"$nope\"",
+        "group \"g\", rule 4, \"D\": annotation \"s\": template: __alert_D:1: undefined variable "
+        "\"$nope\""}},
       {"unique error nodes",
        "groups:\n- name: example\n  rules:\n  - alert: InstanceDown\n    expr: up ===== 0\n  - "
        "alert: InstanceUp\n    expr: up ===== 1\n",

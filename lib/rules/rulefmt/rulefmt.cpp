@@ -1,6 +1,7 @@
 #include "rules/rulefmt/rulefmt.h"
 
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <set>
 #include <utility>
@@ -359,19 +360,30 @@ class Validator {
   // Upstream's Expander.ParseTest on the text alerting rules expand: the variable definitions
   // they get, then the label or annotation, with Prometheus's functions.
   util::Status ParseTemplate(std::string_view alert, std::string_view text) {
+    // Without a left delimiter the text adds one text node to the definitions, which parse.
+    if (text.find("{{") == std::string_view::npos) return util::Status::Ok();
+    // Whether a text parses depends on the text alone unless it defines templates (a definition
+    // can clash with the rule's own template name), so a text that parsed once is not parsed
+    // again: rule files repeat the same summary or runbook annotation across many alerts.
+    const bool name_free = text.find("define") == std::string_view::npos &&
+                           text.find("block") == std::string_view::npos;
+    if (name_free && parsed_ok_.contains(text)) return util::Status::Ok();
     if (!funcs_) funcs_ = tmpl::PrometheusFuncs(tmpl::PrometheusContext{});
     tmpl::Options opts;
     opts.missing_key = tmpl::MissingKey::kZero;
     tmpl::Template t(fmt::format("__alert_{}", alert), *funcs_, opts);
     std::string src(tmpl::kAlertTemplateDefs);
     src += text;
-    return t.Parse(src);
+    util::Status st = t.Parse(src);
+    if (st.ok() && name_free) parsed_ok_.emplace(text);
+    return st;
   }
 
   std::string_view content_;
   LineIndex lines_;
   const ParseOptions& options_;
-  std::optional<tmpl::FuncMap> funcs_;  // built once, on the first alerting template
+  std::optional<tmpl::FuncMap> funcs_;            // built once, on the first alerting template
+  std::set<std::string, std::less<>> parsed_ok_;  // template texts that parsed (see above)
 };
 
 }  // namespace

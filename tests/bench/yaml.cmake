@@ -1,0 +1,3 @@
+promkit_bench(yaml
+  SOURCES yaml_bench.cpp
+  LIBS promkit::util)
