@@ -358,6 +358,21 @@ util::Result<OpenedBlocks> ReadMetas(const std::string& dir) {
   return out;
 }
 
+// Fails unless `dir` is an existing directory, in Go's words.
+util::Status CheckDbDir(const std::string& dir) {
+  std::error_code ec;
+  fs::file_status st = fs::status(dir, ec);
+  if (!fs::exists(st)) {
+    return util::Status::NotFound(
+        fmt::format("open DB directory: stat {}: no such file or directory", dir));
+  }
+  if (!fs::is_directory(st)) {
+    return util::Status::InvalidArgument(
+        fmt::format("open DB directory: {} is not a directory", dir));
+  }
+  return util::Status::Ok();
+}
+
 std::string Range(const BlockMeta& m) { return fmt::format("[{}, {})", m.min_time, m.max_time); }
 
 }  // namespace
@@ -558,11 +573,9 @@ DbLock::~DbLock() {
 
 util::Result<std::unique_ptr<DbLock>> OpenForWrite(const std::string& dir,
                                                    const ProgressFn& progress, util::Env* env) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    return util::Status::NotFound(fmt::format("open DB directory {}: not a directory", dir));
-  }
+  PROMKIT_RETURN_IF_ERROR(CheckDbDir(dir));
   PROMKIT_ASSIGN_OR_RETURN(std::unique_ptr<DbLock> lock, DbLock::Acquire(dir));
+  std::error_code ec;
   auto say = [&](std::string_view s) {
     if (progress) progress(s);
   };
@@ -599,6 +612,7 @@ util::Result<std::unique_ptr<DbLock>> OpenForWrite(const std::string& dir,
 
 util::Result<std::vector<CompactionStep>> CompactDb(const std::string& dir,
                                                     const CompactOptions& opts) {
+  PROMKIT_RETURN_IF_ERROR(CheckDbDir(dir));
   std::unique_ptr<DbLock> lock;
   if (!opts.dry_run) {
     PROMKIT_ASSIGN_OR_RETURN(lock, OpenForWrite(dir, opts.progress, opts.env));
