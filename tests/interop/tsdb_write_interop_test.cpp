@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -230,6 +231,35 @@ TEST_F(TsdbWriteInterop, DeleteThenCleanTombstonesRemovesOnlyTheMatchedRange) {
   testutil::ProcessResult r = Promkit({"tsdb", "compact", db_});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(SameLines(PromtoolDump(db_, scratch_.path()), want));
+}
+
+std::map<std::string, std::string> Snapshot(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    out[e.path().string()] = e.is_regular_file() ? testutil::ReadFileOrEmpty(e.path()) : "<dir>";
+  }
+  return out;
+}
+
+TEST_F(TsdbWriteInterop, CompactOverABadChunkFailsAndChangesNothing) {
+  testutil::ProcessResult dry = Promkit({"tsdb", "compact", "--dry-run", db_});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  // The first block of the first step: "would compact N blocks into ...: <ULID> [mint, maxt), ..."
+  const size_t colon = dry.out.find("): ");
+  ASSERT_NE(colon, std::string::npos) << dry.out;
+  const std::string ulid = dry.out.substr(colon + 3, 26);
+  const std::string seg = db_ + "/" + ulid + "/chunks/000001";
+  std::string bytes = testutil::ReadFileOrEmpty(seg);
+  ASSERT_GT(bytes.size(), 40u);
+  bytes[16] = static_cast<char>(bytes[16] ^ 0x01);  // inside the first chunk's data
+  testutil::WriteFileOrDie(seg, bytes);
+  const std::map<std::string, std::string> before = Snapshot(db_);
+
+  testutil::ProcessResult r = Promkit({"tsdb", "compact", db_});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(seg), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("offset 8"), std::string::npos) << r.err;
+  EXPECT_EQ(Snapshot(db_), before);
 }
 
 }  // namespace
