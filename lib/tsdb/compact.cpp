@@ -598,9 +598,22 @@ util::Result<std::unique_ptr<DbLock>> OpenForWrite(const std::string& dir,
   // Blocks already replaced by a compacted one (upstream: parents of a loaded block are
   // deletable).
   PROMKIT_ASSIGN_OR_RETURN(OpenedBlocks ob, ReadMetas(dir));
+  std::set<std::string> present(ob.names.begin(), ob.names.end());
   std::set<std::string> parents;
-  for (const BlockMeta& m : ob.metas) {
-    for (const BlockDesc& p : m.compaction_parents) parents.insert(p.ulid);
+  for (size_t i = 0; i < ob.names.size(); ++i) {
+    bool replaces = false;
+    for (const BlockDesc& p : ob.metas[i].compaction_parents) {
+      replaces = replaces || (present.count(p.ulid) != 0 && p.ulid != ob.names[i]);
+    }
+    if (!replaces) continue;
+    // Only a child that opens replaces its parents (upstream deletes parents of loaded blocks).
+    util::Result<std::shared_ptr<Block>> child = Block::Open(dir + "/" + ob.names[i]);
+    if (!child.ok()) {
+      return child.status().Wrap(fmt::format(
+          "block {} replaces blocks still present but cannot be opened; left everything as is",
+          ob.names[i]));
+    }
+    for (const BlockDesc& p : ob.metas[i].compaction_parents) parents.insert(p.ulid);
   }
   for (size_t i = 0; i < ob.names.size(); ++i) {
     if (parents.count(ob.metas[i].ulid) == 0) continue;

@@ -475,6 +475,31 @@ TEST(CompactDb, RerunRemovesParentsOfANewerBlock) {
   EXPECT_EQ(progress.size(), 3u);  // the leftover and the two parents
 }
 
+TEST(CompactDb, ParentsStayWhenTheirChildCannotOpen) {
+  ScratchDir dir;
+  const model::Labels a = Series("api", "a");
+  MakeBlock(dir.path(), Range(a, 0, 2 * kHour, 15000));
+  MakeBlock(dir.path(), Range(a, kHour, 3 * kHour, 15000, 1));
+  ScratchDir saved;
+  fs::copy(dir.path(), saved.path() + "/db", fs::copy_options::recursive);
+  util::Result<std::vector<CompactionStep>> r = CompactDb(dir.path(), Quiet());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 1u);
+  for (const BlockMeta& p : (*r)[0].parents) {
+    fs::copy(saved.path() + "/db/" + p.ulid, dir.path() + "/" + p.ulid,
+             fs::copy_options::recursive);
+  }
+  // The child's index is damaged: its parents are the only good copy of the data.
+  const std::string index = dir.path() + "/" + (*r)[0].result.ulid + "/index";
+  testing::WriteAll(index, ReadAll(index).substr(0, 100));
+  const std::vector<std::string> entries = Entries(dir.path());
+  util::Result<std::vector<CompactionStep>> again = CompactDb(dir.path(), Quiet());
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.status().ToString().find("cannot be opened"), std::string::npos)
+      << again.status().ToString();
+  EXPECT_EQ(Entries(dir.path()), entries);
+}
+
 TEST(CompactDb, BadChunkChecksumNamesFileAndOffsetAndChangesNothing) {
   ScratchDir dir;
   const model::Labels a = Series("api", "a");
