@@ -24,7 +24,7 @@ _promkit_tree_promkit() {
     'test') _pk_cmds='rules relabel'; _pk_flags='--help -h --version --enable-feature --junit'; _pk_vflags='--enable-feature --junit' ;;
     'test rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --junit --run --debug --diff --ignore-unknown-fields --fail-on-warnings --coverage --coverage.format'; _pk_vflags='--enable-feature --junit --run --coverage.format' ;;
     'test relabel') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --junit'; _pk_vflags='--enable-feature --junit' ;;
-    'tsdb') _pk_cmds='analyze list dump dump-openmetrics create-blocks-from'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
+    'tsdb') _pk_cmds='analyze list dump dump-openmetrics create-blocks-from compact delete clean-tombstones'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'tsdb analyze') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --limit --extended --suggest --match'; _pk_vflags='--enable-feature --limit --match' ;;
     'tsdb list') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r'; _pk_vflags='--enable-feature' ;;
     'tsdb dump') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --min-time --max-time --match --format'; _pk_vflags='--enable-feature --min-time --max-time --match --format' ;;
@@ -32,6 +32,9 @@ _promkit_tree_promkit() {
     'tsdb create-blocks-from') _pk_cmds='openmetrics rules'; _pk_flags='--help -h --version --enable-feature --human-readable -r --quiet -q --max-block-duration'; _pk_vflags='--enable-feature --max-block-duration' ;;
     'tsdb create-blocks-from openmetrics') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r --quiet -q --max-block-duration --label'; _pk_vflags='--enable-feature --max-block-duration --label' ;;
     'tsdb create-blocks-from rules') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --human-readable -r --quiet -q --max-block-duration --http.config.file --url --tsdb.path --start --end --output-dir --eval-interval'; _pk_vflags='--enable-feature --max-block-duration --http.config.file --url --tsdb.path --start --end --output-dir --eval-interval' ;;
+    'tsdb compact') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --dry-run --max-block-duration'; _pk_vflags='--enable-feature --max-block-duration' ;;
+    'tsdb delete') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature --match --min-time --max-time'; _pk_vflags='--enable-feature --match --min-time --max-time' ;;
+    'tsdb clean-tombstones') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql') _pk_cmds='format label-matchers'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql format') _pk_cmds=''; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;
     'promql label-matchers') _pk_cmds='set delete'; _pk_flags='--help -h --version --enable-feature'; _pk_vflags='--enable-feature' ;;

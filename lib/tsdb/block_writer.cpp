@@ -40,37 +40,6 @@ bool SameBits(double a, double b) {
   return x == y;
 }
 
-std::string JsonMeta(const BlockMeta& m) {
-  std::string s = "{\n";
-  s += fmt::format("\t\"ulid\": \"{}\",\n\t\"minTime\": {},\n\t\"maxTime\": {},\n", m.ulid,
-                   m.min_time, m.max_time);
-  s += "\t\"stats\": {";
-  std::vector<std::string> stats;
-  auto stat = [&](const char* name, uint64_t v) {
-    if (v != 0) stats.push_back(fmt::format("\n\t\t\"{}\": {}", name, v));
-  };
-  stat("numSamples", m.stats.num_samples);
-  stat("numFloatSamples", m.stats.num_float_samples);
-  stat("numHistogramSamples", m.stats.num_histogram_samples);
-  stat("numSeries", m.stats.num_series);
-  stat("numChunks", m.stats.num_chunks);
-  stat("numTombstones", m.stats.num_tombstones);
-  for (size_t i = 0; i < stats.size(); ++i) s += stats[i] + (i + 1 < stats.size() ? "," : "");
-  s += stats.empty() ? "},\n" : "\n\t},\n";
-  s += fmt::format("\t\"compaction\": {{\n\t\t\"level\": {}", m.compaction_level);
-  if (!m.compaction_sources.empty()) {
-    s += ",\n\t\t\"sources\": [";
-    for (size_t i = 0; i < m.compaction_sources.size(); ++i) {
-      s += fmt::format("\n\t\t\t\"{}\"{}", m.compaction_sources[i],
-                       i + 1 < m.compaction_sources.size() ? "," : "");
-    }
-    s += "\n\t\t]";
-  }
-  s += "\n\t},\n";
-  s += fmt::format("\t\"version\": {}\n}}", m.version);
-  return s;
-}
-
 util::Status WriteSynced(util::Env* env, const std::string& path, std::string_view data) {
   util::Result<std::unique_ptr<util::WritableFile>> f = env->NewExclusiveFile(path);
   if (!f.ok()) return f.status();
@@ -258,7 +227,7 @@ util::Result<BlockMeta> BlockBuilder::Flush(const std::string& dir, util::Env* e
   if (util::Status st = index::WriteIndex(tmp + "/index", inputs, env); !st.ok()) {
     return fail(st.Wrap("write index"));
   }
-  if (util::Status st = WriteSynced(env, tmp + "/meta.json", JsonMeta(meta)); !st.ok()) {
+  if (util::Status st = WriteSynced(env, tmp + "/meta.json", EncodeMeta(meta)); !st.ok()) {
     return fail(st.Wrap("write meta"));
   }
   // An empty tombstones file: magic, version 1, CRC32C of nothing.

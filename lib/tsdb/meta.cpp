@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <string>
+#include <vector>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -74,6 +75,56 @@ util::Result<BlockMeta> ParseMeta(std::string_view text, const std::string& path
     return util::Status::Corruption(fmt::format("{}: invalid ULID \"{}\"", path, m.ulid));
   }
   return m;
+}
+
+std::string EncodeMeta(const BlockMeta& m) {
+  std::string s = "{\n";
+  s += fmt::format("\t\"ulid\": \"{}\",\n\t\"minTime\": {},\n\t\"maxTime\": {},\n", m.ulid,
+                   m.min_time, m.max_time);
+  s += "\t\"stats\": {";
+  std::vector<std::string> stats;
+  auto stat = [&](const char* name, uint64_t v) {
+    if (v != 0) stats.push_back(fmt::format("\n\t\t\"{}\": {}", name, v));
+  };
+  stat("numSamples", m.stats.num_samples);
+  stat("numFloatSamples", m.stats.num_float_samples);
+  stat("numHistogramSamples", m.stats.num_histogram_samples);
+  stat("numSeries", m.stats.num_series);
+  stat("numChunks", m.stats.num_chunks);
+  stat("numTombstones", m.stats.num_tombstones);
+  for (size_t i = 0; i < stats.size(); ++i) s += stats[i] + (i + 1 < stats.size() ? "," : "");
+  s += stats.empty() ? "},\n" : "\n\t},\n";
+  s += fmt::format("\t\"compaction\": {{\n\t\t\"level\": {}", m.compaction_level);
+  auto strings = [&s](const char* name, const std::vector<std::string>& v) {
+    if (v.empty()) return;
+    s += fmt::format(",\n\t\t\"{}\": [", name);
+    for (size_t i = 0; i < v.size(); ++i) {
+      s += fmt::format("\n\t\t\t\"{}\"{}", v[i], i + 1 < v.size() ? "," : "");
+    }
+    s += "\n\t\t]";
+  };
+  strings("sources", m.compaction_sources);
+  if (m.compaction_deletable) s += ",\n\t\t\"deletable\": true";
+  if (!m.compaction_parents.empty()) {
+    s += ",\n\t\t\"parents\": [";
+    for (size_t i = 0; i < m.compaction_parents.size(); ++i) {
+      const BlockDesc& p = m.compaction_parents[i];
+      s += fmt::format(
+          "\n\t\t\t{{\n\t\t\t\t\"ulid\": \"{}\",\n\t\t\t\t\"minTime\": {},\n\t\t\t\t\"maxTime\": "
+          "{}\n\t\t\t}}{}",
+          p.ulid, p.min_time, p.max_time, i + 1 < m.compaction_parents.size() ? "," : "");
+    }
+    s += "\n\t\t]";
+  }
+  if (m.compaction_failed) s += ",\n\t\t\"failed\": true";
+  strings("hints", m.compaction_hints);
+  s += "\n\t},\n";
+  s += fmt::format("\t\"version\": {}\n}}", m.version);
+  return s;
+}
+
+util::Status WriteMeta(const std::string& dir, const BlockMeta& m, util::Env* env) {
+  return util::WriteFileAtomic(dir + "/meta.json", EncodeMeta(m), env);
 }
 
 util::Result<MetaFile> ReadMeta(const std::string& dir) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "util/file.h"
 #include "util/status.h"
 
 namespace promkit::tsdb {
@@ -42,6 +43,14 @@ struct BlockMeta {
 // Parses meta.json text; `path` names the file in errors ("<path>: ..."). Fails on invalid
 // JSON, wrong field types and versions other than 1 ("unexpected meta file version 2").
 util::Result<BlockMeta> ParseMeta(std::string_view json, const std::string& path);
+
+// meta.json text as Prometheus writes it (Go's json.MarshalIndent with tabs): empty stats,
+// sources, parents and hints and false flags left out.
+std::string EncodeMeta(const BlockMeta& m);
+
+// Replaces `<dir>/meta.json` atomically (temporary file, fsync, rename).
+util::Status WriteMeta(const std::string& dir, const BlockMeta& m,
+                       util::Env* env = util::Env::Default());
 
 // Reads `<dir>/meta.json`; also returns its size in bytes.
 struct MetaFile {

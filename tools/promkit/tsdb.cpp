@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -32,6 +33,7 @@
 #include "storage/merge.h"
 #include "tsdb/analyze.h"
 #include "tsdb/backfill.h"
+#include "tsdb/compact.h"
 #include "tsdb/db_readonly.h"
 #include "tsdb/suggest.h"
 #include "util/duration.h"
@@ -762,6 +764,137 @@ int RunCreateBlocksFromRules(const RulesFlags& f, const CreateBlocksFlags& paren
   return kExitOk;
 }
 
+// ---------------------------------------------------------------------------------------------
+// promkit's own writes to persisted blocks: compact, delete, clean-tombstones (lib/tsdb/compact).
+
+constexpr std::string_view kHeadNote =
+    " Works on the persisted blocks only: the head (wal/, chunks_head/) is neither read nor "
+    "written. Refuses a directory a running Prometheus has locked.";
+
+void PrintLine(std::string_view line) {
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
+struct CompactFlags {
+  bool dry_run = false;
+  std::string max_block_duration = "36h";
+  std::string path = std::string(kDefaultDbPath);
+};
+
+int RunCompact(const CompactFlags& f) {
+  util::Result<int64_t> max = util::ParseDuration(f.max_block_duration);
+  if (!max.ok()) {
+    return Fail(
+        max.status().Wrap(fmt::format("invalid --max-block-duration {:?}", f.max_block_duration)));
+  }
+  tsdb::CompactOptions opts;
+  opts.max_block_duration = *max;
+  opts.dry_run = f.dry_run;
+  opts.progress = PrintLine;
+  util::Result<std::vector<tsdb::CompactionStep>> steps = tsdb::CompactDb(f.path, opts);
+  if (!steps.ok()) return Fail(steps.status());
+  size_t in = 0, out = 0;
+  for (const tsdb::CompactionStep& st : *steps) {
+    in += st.parents.size();
+    if (!st.result.ulid.empty()) out++;
+  }
+  if (steps->empty()) {
+    PrintLine("nothing to compact");
+  } else {
+    PrintLine(fmt::format("{} {} blocks into {} in {} steps",
+                          f.dry_run ? "would compact" : "compacted", in, out, steps->size()));
+  }
+  return kExitOk;
+}
+
+struct DeleteFlags {
+  int64_t min_time = std::numeric_limits<int64_t>::min();
+  int64_t max_time = std::numeric_limits<int64_t>::max();
+  std::vector<std::string> match;
+  std::string path = std::string(kDefaultDbPath);
+};
+
+int RunDelete(const DeleteFlags& f) {
+  std::vector<std::vector<model::Matcher>> sets;
+  for (const std::string& m : f.match) {
+    util::Result<std::vector<model::Matcher>> ms = promql::parser::ParseMetricSelector(m);
+    if (!ms.ok()) return Fail(ms.status());
+    sets.push_back(std::move(*ms));
+  }
+  uint64_t series = 0;
+  std::set<std::string> blocks;
+  for (const auto& ms : sets) {
+    util::Result<std::vector<tsdb::DeleteResult>> r =
+        tsdb::DeleteSeries(f.path, ms, f.min_time, f.max_time, util::Env::Default(), PrintLine);
+    if (!r.ok()) return Fail(r.status());
+    for (const tsdb::DeleteResult& d : *r) {
+      series += d.series;
+      blocks.insert(d.block);
+    }
+  }
+  PrintLine(fmt::format("tombstones written for {} series in {} blocks", series, blocks.size()));
+  return kExitOk;
+}
+
+int RunCleanTombstones(const std::string& path) {
+  util::Result<std::vector<tsdb::CompactionStep>> steps =
+      tsdb::CleanTombstones(path, util::Env::Default(), PrintLine);
+  if (!steps.ok()) return Fail(steps.status());
+  size_t removed = 0;
+  for (const tsdb::CompactionStep& st : *steps) removed += st.result.ulid.empty() ? 1 : 0;
+  PrintLine(
+      fmt::format("{} blocks rewritten, {} removed entirely", steps->size() - removed, removed));
+  return kExitOk;
+}
+
+void RegisterTsdbWrites(CLI::App* tsdb, int* exit_code) {
+  auto cf = std::make_shared<CompactFlags>();
+  CLI::App* compact = tsdb->add_subcommand(
+      "compact",
+      std::string("Compact blocks as Prometheus does: overlapping blocks are merged first, then "
+                  "blocks are merged into ranges of 2h*3^n (6h, 18h, ...) up to "
+                  "--max-block-duration; the newest block is left alone. Old blocks are removed "
+                  "once the new one is on disk.") +
+          std::string(kHeadNote));
+  compact->add_flag("--dry-run", cf->dry_run, "Print the plan and change nothing.");
+  compact
+      ->add_option("--max-block-duration", cf->max_block_duration,
+                   "Largest block range to compact to (Prometheus's "
+                   "--storage.tsdb.max-block-duration; its default for 15d retention is 36h).")
+      ->option_text("<duration>")
+      ->default_str("36h");
+  compact->add_option("db path", cf->path, std::string(kDbPathHelp));
+  compact->callback([cf, exit_code] { *exit_code = RunCompact(*cf); });
+
+  auto df = std::make_shared<DeleteFlags>();
+  CLI::App* del = tsdb->add_subcommand(
+      "delete",
+      std::string("Delete series in a time range by writing tombstones into the blocks, as the "
+                  "admin API's delete_series does; clean-tombstones then removes the data.") +
+          std::string(kHeadNote));
+  del->add_option("--match", df->match, "Series selector. Can be specified multiple times.")
+      ->required();
+  del->add_option("--min-time", df->min_time,
+                  "Minimum timestamp to delete, in milliseconds since the Unix epoch.")
+      ->default_str(std::to_string(std::numeric_limits<int64_t>::min()));
+  del->add_option("--max-time", df->max_time,
+                  "Maximum timestamp to delete, in milliseconds since the Unix epoch.")
+      ->default_str(std::to_string(std::numeric_limits<int64_t>::max()));
+  del->add_option("db path", df->path, std::string(kDbPathHelp));
+  del->callback([df, exit_code] { *exit_code = RunDelete(*df); });
+
+  auto path = std::make_shared<std::string>(kDefaultDbPath);
+  CLI::App* clean = tsdb->add_subcommand(
+      "clean-tombstones",
+      std::string("Rewrite every block with tombstones without the deleted samples (a new block "
+                  "with the same range, level and sources); a block left empty is removed.") +
+          std::string(kHeadNote));
+  clean->add_option("db path", *path, std::string(kDbPathHelp));
+  clean->callback([path, exit_code] { *exit_code = RunCleanTombstones(*path); });
+}
+
 }  // namespace
 
 void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code) {
@@ -900,6 +1033,7 @@ void RegisterTsdb(CLI::App& root, Mode mode, int* exit_code) {
       ->required();
   rules_cmd->callback(
       [rf, cf, mode, exit_code] { *exit_code = RunCreateBlocksFromRules(*rf, *cf, mode); });
+  if (mode == Mode::kPromkit) RegisterTsdbWrites(tsdb, exit_code);
 }
 
 }  // namespace promkit::cli

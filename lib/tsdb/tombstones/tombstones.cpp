@@ -46,6 +46,12 @@ const Intervals& Tombstones::Get(uint64_t ref) const {
   return it == by_ref_.end() ? kNone : it->second;
 }
 
+uint64_t Tombstones::Total() const {
+  uint64_t n = 0;
+  for (const auto& [ref, ivs] : by_ref_) n += ivs.size();
+  return n;
+}
+
 std::string Tombstones::Encode() const {
   std::map<uint64_t, const Intervals*> sorted;
   for (const auto& [ref, ivs] : by_ref_) sorted[ref] = &ivs;

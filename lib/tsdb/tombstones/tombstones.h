@@ -37,6 +37,10 @@ class Tombstones {
   const Intervals& Get(uint64_t ref) const;
   void Add(uint64_t ref, Interval iv) { AddInterval(by_ref_[ref], iv); }
   size_t num_series() const { return by_ref_.size(); }
+  // Intervals over all series: what meta.json counts as numTombstones (upstream Total).
+  uint64_t Total() const;
+  // Every series with its intervals, in no particular order.
+  const std::unordered_map<uint64_t, Intervals>& all() const { return by_ref_; }
   // Entries in ascending series order, as the file lists them.
   std::string Encode() const;
 
