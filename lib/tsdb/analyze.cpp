@@ -16,15 +16,10 @@
 #include <fmt/core.h>
 
 #include "tsdb/chunkenc/chunk.h"
+#include "util/file.h"
 
 namespace promkit::tsdb {
 namespace {
-
-std::string ErrnoText(int err) {
-  std::string msg = std::generic_category().message(err);
-  if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-  return msg;
-}
 
 // The 48-bit millisecond time in the first ten characters of a ULID (Crockford base32).
 uint64_t UlidTime(std::string_view ulid) {
@@ -71,13 +66,13 @@ util::Result<std::shared_ptr<Block>> OpenBlockToAnalyze(const std::string& db_di
   struct stat st {};
   if (::stat(db_dir.c_str(), &st) != 0) {
     return util::Status::IoError(
-        fmt::format("opening the db dir: stat {}: {}", db_dir, ErrnoText(errno)));
+        fmt::format("opening the db dir: stat {}: {}", db_dir, util::ErrnoText(errno)));
   }
   std::string id = block_id;
   if (id.empty()) {
     DIR* d = ::opendir(db_dir.c_str());
     if (d == nullptr) {
-      return util::Status::IoError(fmt::format("open {}: {}", db_dir, ErrnoText(errno)));
+      return util::Status::IoError(fmt::format("open {}: {}", db_dir, util::ErrnoText(errno)));
     }
     std::vector<std::string> names;
     while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);

@@ -11,28 +11,21 @@
 #include <system_error>
 
 #include "storage/merge.h"
+#include "util/file.h"
 
 namespace promkit::tsdb {
-namespace {
-
-std::string ErrnoText(int err) {
-  std::string text = std::generic_category().message(err);
-  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  return text;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 util::Result<std::unique_ptr<DbReadOnly>> DbReadOnly::Open(const std::string& dir) {
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0) {
     int err = errno;
-    std::string msg = "opening the db dir: stat " + dir + ": " + ErrnoText(err);
+    std::string msg = "opening the db dir: stat " + dir + ": " + util::ErrnoText(err);
     return err == ENOENT ? util::Status::NotFound(msg) : util::Status::IoError(msg);
   }
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) {
-    return util::Status::IoError("find blocks: open " + dir + ": " + ErrnoText(errno));
+    return util::Status::IoError("find blocks: open " + dir + ": " + util::ErrnoText(errno));
   }
   std::vector<std::string> names;
   while (dirent* e = ::readdir(d)) {

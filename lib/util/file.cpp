@@ -15,13 +15,6 @@
 namespace promkit::util {
 namespace {
 
-// Go prints errno texts in lower case ("no such file or directory").
-std::string ErrnoText(int err) {
-  std::string msg = std::generic_category().message(err);
-  if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-  return msg;
-}
-
 Status PathError(std::string_view op, const std::string& path, int err) {
   std::string msg = std::string(op) + " " + path + ": " + ErrnoText(err);
   if (err == ENOENT) return Status::NotFound(std::move(msg));
@@ -255,6 +248,12 @@ std::string CleanPath(std::string_view path) {
     out += parts[k];
   }
   return out.empty() ? "." : out;
+}
+
+std::string ErrnoText(int err) {
+  std::string msg = std::generic_category().message(err);
+  if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+  return msg;
 }
 
 Status MkdirAll(const std::string& path) {

@@ -88,6 +88,9 @@ class FaultInjectionEnv : public Env {
 // Go's filepath.Clean: the shortest lexically equivalent path ("a//b/../c/." -> "a/c", "" -> ".").
 std::string CleanPath(std::string_view path);
 
+// Go's text for an errno, in lower case as Go prints it ("no such file or directory").
+std::string ErrnoText(int err);
+
 // Go's os.MkdirAll(path, 0777): creates `path` and missing parents; an existing directory is
 // fine. Errors as *PathError ("mkdir a/b: not a directory").
 Status MkdirAll(const std::string& path);

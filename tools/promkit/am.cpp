@@ -26,6 +26,7 @@
 #include "config/http_client_file.h"
 #include "query_client.h"
 #include "scrape/fetch.h"
+#include "scrape/http_config.h"
 #include "util/duration.h"
 #include "util/file.h"
 #include "util/strings.h"
@@ -220,7 +221,7 @@ std::optional<am::Config> LoadRoutingConfig(const AmFlags& g, const std::string&
   fo.any_status = true;
   if (!g.http_config_file.empty()) {
     auto hc = config::LoadHTTPClientConfigFile(g.http_config_file);
-    util::Status st = hc.ok() ? ApplyHttpConfig(*hc, fo) : hc.status();
+    util::Status st = hc.ok() ? scrape::ApplyHttpClientConfig(*hc, fo) : hc.status();
     if (!st.ok()) return fail(st.message());
   }
   std::string base = g.alertmanager_url;

@@ -32,6 +32,7 @@
 #include "config/http_client_file.h"
 #include "query_client.h"
 #include "scrape/fetch.h"
+#include "scrape/http_config.h"
 #include "template/gotime.h"
 #include "util/duration.h"
 #include "util/file.h"
@@ -186,7 +187,7 @@ util::Result<Client> MakeClient(const AmFlags& g) {
       return util::Status::Internal(
           fmt::format("failed to load HTTP config file: {}", hc.status().message()));
     }
-    util::Status st = ApplyHttpConfig(*hc, c.base);
+    util::Status st = scrape::ApplyHttpClientConfig(*hc, c.base);
     if (!st.ok()) {
       return util::Status::Internal(
           fmt::format("failed to create a new HTTP client: {}", st.message()));

@@ -34,6 +34,7 @@
 #include "query_client.h"
 #include "query_render.h"
 #include "scrape/fetch.h"
+#include "scrape/http_config.h"
 #include "tsdb/db_readonly.h"
 #include "util/duration.h"
 #include "util/numbers.h"
@@ -433,7 +434,7 @@ bool ClientOptions(const QueryFlags& f, Mode mode, scrape::FetchOptions& base) {
     return false;
   }
   util::Result<config::HTTPClientConfig> hc = config::LoadHTTPClientConfigFile(f.http_config_file);
-  util::Status st = hc.ok() ? ApplyHttpConfig(*hc, base) : hc.status();
+  util::Status st = hc.ok() ? scrape::ApplyHttpClientConfig(*hc, base) : hc.status();
   if (!st.ok()) {
     std::fprintf(stderr, "%s: error: Failed to load HTTP config file: %s\n",
                  std::string(ProgramName(mode)).c_str(), st.ToString().c_str());

@@ -18,7 +18,6 @@
 #include <nlohmann/json.hpp>
 
 #include "model/labels.h"
-#include "scrape/http_config.h"
 #include "util/duration.h"
 #include "util/file.h"
 #include "util/numbers.h"
@@ -466,10 +465,6 @@ util::Status DecodeData(QueryEndpoint ep, const std::string& raw, Mode mode, Api
         "unmarshalerDecoder", fmt::format("unexpected value type {}", util::GoQuote(type)), raw));
   }
   return util::Status::Ok();
-}
-
-util::Status ApplyHttpConfig(const config::HTTPClientConfig& c, scrape::FetchOptions& o) {
-  return scrape::ApplyHttpClientConfig(c, o);
 }
 
 }  // namespace promkit::cli

@@ -78,8 +78,5 @@ ServerReply CallServer(const scrape::FetchOptions& base, const std::string& serv
 util::Status DecodeData(QueryEndpoint ep, const std::string& raw, Mode mode,
                         promql::ApiResponse& r);
 
-// Applies --http.config.file to the client options (scrape::ApplyHttpClientConfig); what
-// promkit's client cannot do yet (oauth2, secret refs) is an error.
-util::Status ApplyHttpConfig(const config::HTTPClientConfig& c, scrape::FetchOptions& o);
 
 }  // namespace promkit::cli

@@ -42,6 +42,7 @@
 #include "repl/input.h"
 #include "repl/session.h"
 #include "repl_server.h"
+#include "scrape/http_config.h"
 #include "tsdb/db_readonly.h"
 #include "util/duration.h"
 #include "util/strings.h"
@@ -450,7 +451,7 @@ util::Result<std::shared_ptr<repl::Backend>> OpenServer(const ReplFlags& f) {
   if (!f.http_config_file.empty()) {
     PROMKIT_ASSIGN_OR_RETURN(config::HTTPClientConfig hc,
                              config::LoadHTTPClientConfigFile(f.http_config_file));
-    util::Status st = ApplyHttpConfig(hc, base);
+    util::Status st = scrape::ApplyHttpClientConfig(hc, base);
     if (!st.ok()) return st.Wrap(fmt::format("--http.config.file {}", f.http_config_file));
   }
   for (const std::string& h : f.headers) {

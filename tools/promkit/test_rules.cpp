@@ -46,19 +46,12 @@ struct TestRulesFlags {
   std::string coverage_format = "text";
 };
 
-// Go's lower-case errno text ("no such file or directory").
-std::string ErrnoText(int err) {
-  std::string msg = std::generic_category().message(err);
-  if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-  return msg;
-}
-
 // kingpin's OpenFile flag opens the JUnit file while parsing the command line, so an unusable
 // path fails before any test runs. promkit only checks that it can create the file: the report
 // replaces it atomically at the end.
 std::string JUnitPathError(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return fmt::format("open {}: {}", path, ErrnoText(errno));
+  if (fd < 0) return fmt::format("open {}: {}", path, util::ErrnoText(errno));
   ::close(fd);
   return "";
 }

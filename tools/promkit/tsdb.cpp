@@ -29,6 +29,7 @@
 #include "rules/backfill.h"
 #include "rules/rulefmt/rulefmt.h"
 #include "rules/rules.h"
+#include "scrape/http_config.h"
 #include "storage/interface.h"
 #include "storage/merge.h"
 #include "tsdb/analyze.h"
@@ -325,34 +326,6 @@ struct CreateBlocksFlags {
   std::string output = std::string(kDefaultDbPath);
 };
 
-// Go's lower-case errno texts ("no such file or directory").
-std::string ErrnoText(int err) {
-  std::string msg = std::generic_category().message(err);
-  if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-  return msg;
-}
-
-// Go's os.MkdirAll(path, 0777), with its *PathError texts.
-util::Status MkdirAll(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return util::Status::Ok();
-    return util::Status::IoError(fmt::format("mkdir {}: {}", path, ErrnoText(ENOTDIR)));
-  }
-  size_t end = path.size();
-  while (end > 1 && path[end - 1] == '/') --end;
-  size_t slash = path.rfind('/', end - 1);
-  if (slash != std::string::npos && slash > 0) {
-    if (util::Status st2 = MkdirAll(path.substr(0, slash)); !st2.ok()) return st2;
-  }
-  if (::mkdir(path.c_str(), 0777) != 0) {
-    const int err = errno;
-    if (::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return util::Status::Ok();
-    return util::Status::IoError(fmt::format("mkdir {}: {}", path, ErrnoText(err)));
-  }
-  return util::Status::Ok();
-}
-
 // The input as promtool 3.x reads it: pipes and terminals read whole, files mmapped.
 struct Input {
   std::unique_ptr<util::MappedFile> mapped;
@@ -364,7 +337,7 @@ util::Result<Input> ReadInput(const std::string& path) {
   Input in;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    return util::Status::IoError(fmt::format("stat {}: {}", path, ErrnoText(errno)));
+    return util::Status::IoError(fmt::format("stat {}: {}", path, util::ErrnoText(errno)));
   }
   if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
     PROMKIT_ASSIGN_OR_RETURN(in.read, util::ReadFile(path));
@@ -375,12 +348,12 @@ util::Result<Input> ReadInput(const std::string& path) {
   if (S_ISDIR(st.st_mode) || st.st_size == 0) {
     if (int fd = ::open(path.c_str(), O_RDONLY); fd < 0) {
       return util::Status::IoError(
-          fmt::format("try lock file: open {}: {}", path, ErrnoText(errno)));
+          fmt::format("try lock file: open {}: {}", path, util::ErrnoText(errno)));
     } else {
       ::close(fd);
     }
-    return util::Status::IoError(
-        fmt::format("mmap, size {}: {}", st.st_size, ErrnoText(st.st_size == 0 ? EINVAL : ENODEV)));
+    return util::Status::IoError(fmt::format("mmap, size {}: {}", st.st_size,
+                                             util::ErrnoText(st.st_size == 0 ? EINVAL : ENODEV)));
   }
   util::Result<std::unique_ptr<util::MappedFile>> m = util::MappedFile::Open(path);
   if (!m.ok()) return m.status().Wrap("try lock file");
@@ -410,7 +383,7 @@ int RunCreateBlocks(const CreateBlocksFlags& f, Mode mode) {
 
   util::Result<Input> in = ReadInput(f.input);
   if (!in.ok()) return Fail(in.status());
-  if (util::Status st = MkdirAll(f.output); !st.ok()) {
+  if (util::Status st = util::MkdirAll(f.output); !st.ok()) {
     return Fail(st.Wrap("create output dir"));
   }
   bool wrote_header = false;
@@ -697,7 +670,7 @@ int RunCreateBlocksFromRules(const RulesFlags& f, const CreateBlocksFlags& paren
   if (!f.http_config_file.empty()) {
     util::Result<config::HTTPClientConfig> hc =
         config::LoadHTTPClientConfigFile(f.http_config_file);
-    util::Status st = hc.ok() ? ApplyHttpConfig(*hc, base) : hc.status();
+    util::Status st = hc.ok() ? scrape::ApplyHttpClientConfig(*hc, base) : hc.status();
     if (!st.ok()) {
       return fail(fmt::format("{}: error: Failed to load HTTP config file: {}", ProgramName(mode),
                               st.ToString()));
@@ -727,7 +700,7 @@ int RunCreateBlocksFromRules(const RulesFlags& f, const CreateBlocksFlags& paren
     for (rules::Group& g : *built) groups.push_back(std::move(g));
   }
 
-  if (util::Status st = MkdirAll(f.output_dir); !st.ok()) return fail(st.ToString());
+  if (util::Status st = util::MkdirAll(f.output_dir); !st.ok()) return fail(st.ToString());
   RulesFlags resolved = f;
   resolved.url = url;
   rules::RuleBackfillOptions opts;

@@ -11,6 +11,8 @@
 
 #include <fmt/core.h>
 
+#include "util/file.h"
+
 namespace promkit::tsdb::wal {
 namespace {
 
@@ -28,12 +30,6 @@ std::optional<int> ParseIndex(std::string_view s) {
   return v;
 }
 
-std::string ErrnoText(int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  return text;
-}
-
 struct Entry {
   std::string name;
   bool is_dir = false;
@@ -43,7 +39,7 @@ util::Result<std::vector<Entry>> ReadDir(const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) {
     int err = errno;
-    std::string msg = "open " + dir + ": " + ErrnoText(err);
+    std::string msg = "open " + dir + ": " + util::ErrnoText(err);
     return err == ENOENT ? util::Status::NotFound(msg) : util::Status::IoError(msg);
   }
   std::vector<Entry> out;
