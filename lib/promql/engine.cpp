@@ -389,15 +389,12 @@ void Evaluator::ForEachSeries(const parser::VectorSelector& vs, int64_t mint, in
     std::unique_ptr<storage::SampleIterator> it = s.Iterator();
     pts.clear();
     storage::ValueType vt = it->Seek(mint);
-    while (vt != storage::ValueType::kNone) {
-      const int64_t t = it->AtT();
-      if (t > maxt) break;
+    while (vt != storage::ValueType::kNone && it->AtT() <= maxt) {
       if (vt != storage::ValueType::kFloat) {
         Fail("native histogram samples are not supported yet (series " + s.Labels().ToString() +
              ")");
       }
-      pts.push_back(FPoint{t, it->AtFloat()});
-      vt = it->Next();
+      vt = it->AppendFloats(maxt, pts);
     }
     if (util::Status st = it->Err(); !st.ok())
       Fail(std::string(st.message()), ErrorType::kInternal);

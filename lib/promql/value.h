@@ -9,14 +9,12 @@
 #include <vector>
 
 #include "model/labels.h"
+#include "storage/interface.h"
 
 namespace promkit::promql {
 
 // One float point of a series.
-struct FPoint {
-  int64_t t = 0;  // ms
-  double f = 0;
-};
+using FPoint = storage::FloatPoint;
 
 // One element of an instant vector.
 struct Sample {

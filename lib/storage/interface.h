@@ -32,9 +32,31 @@ enum class ValueType : uint8_t {
 std::string_view ValueTypeName(ValueType t);
 
 // Iterates the samples of one series in increasing timestamp order. Single-threaded.
+// One float sample.
+struct FloatPoint {
+  int64_t t = 0;  // ms
+  double f = 0;
+};
+
 class SampleIterator {
  public:
   virtual ~SampleIterator() = default;
+  // Batch form of the Next/AtT/AtFloat loop. REQUIRES: the last Next()/Seek() returned kFloat.
+  // Appends the current sample and the float samples after it while their timestamp is <= maxt,
+  // and returns what it stopped at: kFloat for a sample past maxt, another type for a sample
+  // of that type (at any time), kNone at the end or on error; the iterator is left on that
+  // sample. Iterators over encoded chunks override it to decode without a virtual call per
+  // sample.
+  virtual ValueType AppendFloats(int64_t maxt, std::vector<FloatPoint>& out) {
+    ValueType vt = ValueType::kFloat;
+    while (vt == ValueType::kFloat) {
+      const int64_t t = AtT();
+      if (t > maxt) break;
+      out.push_back(FloatPoint{t, AtFloat()});
+      vt = Next();
+    }
+    return vt;
+  }
   // Advances to the next sample and returns its type; kNone at the end or on error.
   virtual ValueType Next() = 0;
   // Advances to the first sample with timestamp >= t (staying put if the current one already

@@ -59,6 +59,26 @@ class ChainIterator final : public SampleIterator {
     return Pick();
   }
 
+  // Runs of the current input below every other input's next timestamp go through that
+  // input's batch path; samples at a timestamp another input shares go through Next(), which
+  // keeps the first input's and drops the others'.
+  ValueType AppendFloats(int64_t maxt, std::vector<FloatPoint>& out) override {
+    while (cur_ != kNoCurrent && types_[cur_] == ValueType::kFloat) {
+      SampleIterator& it = *its_[cur_];
+      const int64_t t = it.AtT();
+      if (t > maxt) return ValueType::kFloat;
+      if (t < bound_) {
+        types_[cur_] = it.AppendFloats(std::min(maxt, bound_ - 1), out);
+        if (types_[cur_] != ValueType::kNone && it.AtT() < bound_) return types_[cur_];
+        Pick();
+        continue;
+      }
+      out.push_back(FloatPoint{t, it.AtFloat()});
+      Next();
+    }
+    return cur_ == kNoCurrent ? ValueType::kNone : types_[cur_];
+  }
+
   int64_t AtT() const override { return its_[cur_]->AtT(); }
   double AtFloat() const override { return its_[cur_]->AtFloat(); }
   util::Status Err() const override { return err_; }

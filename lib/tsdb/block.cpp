@@ -96,6 +96,29 @@ class BlockSeriesIterator final : public storage::SampleIterator {
     return vt;
   }
 
+  // Whole chunks at a time through the chunk iterator's own batch loop; Next() moves between
+  // chunks. With tombstones, sample by sample.
+  storage::ValueType AppendFloats(int64_t maxt, std::vector<storage::FloatPoint>& out) override {
+    if (!deleted_.empty()) return SampleIterator::AppendFloats(maxt, out);
+    const int64_t limit = std::min(maxt, maxt_);
+    while (type_ == storage::ValueType::kFloat) {
+      const storage::ValueType t = cur_->AppendFloats(limit, out);
+      if (t == storage::ValueType::kNone) {  // the chunk is done (or failed): on to the next
+        Next();
+        continue;
+      }
+      if (t == storage::ValueType::kFloat && cur_->AtT() > maxt_) {  // past the block's range
+        cur_.reset();
+        next_ = chunks_.size();
+        type_ = storage::ValueType::kNone;
+        break;
+      }
+      type_ = t;
+      break;
+    }
+    return type_;
+  }
+
   int64_t AtT() const override { return cur_->AtT(); }
   double AtFloat() const override { return cur_->AtFloat(); }
   util::Status Err() const override { return err_; }

@@ -174,6 +174,18 @@ bool XorIterator::ReadValue() {
   return true;
 }
 
+storage::ValueType XorIterator::AppendFloats(int64_t maxt, std::vector<storage::FloatPoint>& out) {
+  // The class is final: Next() is called directly, without a virtual dispatch per sample.
+  out.reserve(out.size() + (total_ - read_) + 1);
+  storage::ValueType vt = storage::ValueType::kFloat;
+  while (vt == storage::ValueType::kFloat) {
+    if (t_ > maxt) break;
+    out.push_back(storage::FloatPoint{t_, v_});
+    vt = XorIterator::Next();
+  }
+  return vt;
+}
+
 storage::ValueType XorIterator::Seek(int64_t t) {
   if (!err_.ok()) return storage::ValueType::kNone;
   if (read_ > 0 && t_ >= t) return storage::ValueType::kFloat;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/interface.h"
 #include "tsdb/chunkenc/bstream.h"
@@ -48,6 +49,7 @@ class XorIterator final : public storage::SampleIterator {
   explicit XorIterator(std::string_view data);
   storage::ValueType Next() override;
   storage::ValueType Seek(int64_t t) override;
+  storage::ValueType AppendFloats(int64_t maxt, std::vector<storage::FloatPoint>& out) override;
   int64_t AtT() const override { return t_; }
   double AtFloat() const override { return v_; }
   util::Status Err() const override { return err_; }
