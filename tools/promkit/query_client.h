@@ -78,5 +78,4 @@ ServerReply CallServer(const scrape::FetchOptions& base, const std::string& serv
 util::Status DecodeData(QueryEndpoint ep, const std::string& raw, Mode mode,
                         promql::ApiResponse& r);
 
-
 }  // namespace promkit::cli
