@@ -193,9 +193,9 @@ TEST(AlertsMatching, EvaluatesMatchers) {
     SCOPED_TRACE(ms);
     auto matchers = ParseMatchers(ms);
     ASSERT_TRUE(matchers.ok()) << matchers.status().message();
+    const std::vector<Alert> matched = AlertsMatching(alerts, *matchers);  // `got` views it
     std::vector<std::string_view> got;
-    for (const Alert& a : AlertsMatching(alerts, *matchers))
-      got.push_back(a.labels.at("alertname"));
+    for (const Alert& a : matched) got.push_back(a.labels.at("alertname"));
     EXPECT_EQ(got, want);
   }
 }
