@@ -13,36 +13,10 @@
 #include <nlohmann/json.hpp>
 
 #include "textparse/negotiate.h"
+#include "util/strings.h"
 
 namespace promkit::scrape {
 namespace {
-
-// Go's url.QueryEscape.
-std::string QueryEscape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += ch;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
-// url.Values.Encode: keys sorted.
-std::string EncodeForm(const std::map<std::string, std::string>& v) {
-  std::string out;
-  for (const auto& [k, val] : v) {
-    if (!out.empty()) out += '&';
-    out += QueryEscape(k) + "=" + QueryEscape(val);
-  }
-  return out;
-}
 
 // url.ParseQuery, first value of each key, for form-encoded token responses.
 std::map<std::string, std::string> ParseForm(std::string_view s) {
@@ -123,13 +97,13 @@ util::Result<Token> RequestToken(const OAuth2Options& o, bool in_header,
   req.proxy = o.proxy;
   if (in_header) {
     req.has_basic_auth = true;
-    req.basic_auth_user = QueryEscape(o.client_id);
-    req.basic_auth_password = QueryEscape(o.client_secret);
+    req.basic_auth_user = util::UrlQueryEscape(o.client_id);
+    req.basic_auth_password = util::UrlQueryEscape(o.client_secret);
   } else {
     form["client_id"] = o.client_id;
     if (!o.client_secret.empty()) form["client_secret"] = o.client_secret;
   }
-  req.request_body = EncodeForm(form);
+  req.request_body = util::UrlValuesEncode({form.begin(), form.end()});
   PROMKIT_ASSIGN_OR_RETURN(FetchResponse resp, Fetch(req));
 
   std::map<std::string, std::string> fields;

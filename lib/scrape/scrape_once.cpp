@@ -292,22 +292,6 @@ TargetResult ScrapeOnce(const ScrapeOptions& opts) {
 
 namespace {
 
-// Go's url.QueryEscape.
-std::string QueryEscape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += ch;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
 // Go's url.URL.EscapedPath for a URL built from a Path alone.
 std::string EscapePath(std::string_view s) {
   std::string out;
@@ -340,13 +324,11 @@ util::Result<ScrapeOptions> OptionsForTarget(const config::ScrapeConfig& cfg,
       vs[0] = std::string(l.value);
     }
   }
-  std::string query;
+  std::vector<std::pair<std::string, std::string>> pairs;
   for (const auto& [k, vs] : params) {
-    for (const std::string& v : vs) {
-      if (!query.empty()) query += '&';
-      query += QueryEscape(k) + "=" + QueryEscape(v);
-    }
+    for (const std::string& v : vs) pairs.emplace_back(k, v);
   }
+  const std::string query = util::UrlValuesEncode(std::move(pairs));
   std::string path = EscapePath(labels.Get("__metrics_path__"));
   if (!path.empty() && path[0] != '/') path.insert(path.begin(), '/');
   o.fetch.url = fmt::format("{}://{}{}{}{}", labels.Get("__scheme__"), labels.Get("__address__"),

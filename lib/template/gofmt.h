@@ -25,7 +25,5 @@ std::string GoSprintln(std::span<const Value> args);
 std::string HtmlEscape(std::string_view s);
 // text/template.JSEscapeString.
 std::string JsEscape(std::string_view s);
-// net/url.QueryEscape: space as '+', unreserved bytes kept, others %XX.
-std::string UrlQueryEscape(std::string_view s);
 
 }  // namespace promkit::tmpl

@@ -527,14 +527,14 @@ FuncMap PrometheusFuncs(PrometheusContext ctx) {
       Func{{"string"}, false, [](std::span<const Value> a) -> Result<Value> { return a[0]; }};
   m["graphLink"] =
       Func{{"string"}, false, [](std::span<const Value> a) -> Result<Value> {
-             return Value("/graph?g0.expr=" + UrlQueryEscape(a[0].AsString()) + "&g0.tab=0");
+             return Value("/graph?g0.expr=" + util::UrlQueryEscape(a[0].AsString()) + "&g0.tab=0");
            }};
   m["tableLink"] =
       Func{{"string"}, false, [](std::span<const Value> a) -> Result<Value> {
-             return Value("/graph?g0.expr=" + UrlQueryEscape(a[0].AsString()) + "&g0.tab=1");
+             return Value("/graph?g0.expr=" + util::UrlQueryEscape(a[0].AsString()) + "&g0.tab=1");
            }};
   m["urlQueryEscape"] = Func{{"string"}, false, [](std::span<const Value> a) -> Result<Value> {
-                               return Value(UrlQueryEscape(a[0].AsString()));
+                               return Value(util::UrlQueryEscape(a[0].AsString()));
                              }};
   m["sortByLabel"] =
       Func{{"string", result_t}, false, [](std::span<const Value> a) -> Result<Value> {

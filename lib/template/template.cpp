@@ -284,7 +284,7 @@ FuncMap MakeBuiltins() {
     return Value(JsEscape(EscaperArg(a)));
   });
   m["urlquery"] = MakeFunc({"any"}, true, [](std::span<const Value> a) -> Result<Value> {
-    return Value(UrlQueryEscape(EscaperArg(a)));
+    return Value(util::UrlQueryEscape(EscaperArg(a)));
   });
   // promkit values hold no functions, so call always fails as Go's does on a non-function.
   m["call"] = MakeFunc({"any", "any"}, true, [](std::span<const Value> a) -> Result<Value> {

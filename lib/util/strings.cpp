@@ -508,4 +508,35 @@ std::string MapRunes(std::string_view s, F f) {
 std::string ToUpper(std::string_view s) { return MapRunes(s, UpperRune); }
 std::string ToLower(std::string_view s) { return MapRunes(s, LowerRune); }
 
+std::string UrlQueryEscape(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out.push_back(ch);
+    } else if (c == ' ') {
+      out.push_back('+');
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+  return out;
+}
+
+std::string UrlValuesEncode(std::vector<std::pair<std::string, std::string>> params) {
+  std::stable_sort(params.begin(), params.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out;
+  for (const auto& [k, v] : params) {
+    if (!out.empty()) out += '&';
+    out += UrlQueryEscape(k) + "=" + UrlQueryEscape(v);
+  }
+  return out;
+}
+
 }  // namespace promkit::util

@@ -63,6 +63,11 @@ char32_t UpperRune(char32_t r);
 char32_t LowerRune(char32_t r);
 // Go's strings.ToUpper / strings.ToLower with the rune mapping above; invalid UTF-8 bytes become
 // U+FFFD as Go's strings.Map writes them.
+// Go's url.QueryEscape: unreserved bytes kept, space as '+', everything else %XX.
+std::string UrlQueryEscape(std::string_view s);
+// Go's url.Values.Encode(): pairs sorted stably by key, each side query-escaped, joined by '&'.
+std::string UrlValuesEncode(std::vector<std::pair<std::string, std::string>> params);
+
 std::string ToUpper(std::string_view s);
 std::string ToLower(std::string_view s);
 

@@ -36,6 +36,7 @@
 #include "template/gotime.h"
 #include "util/duration.h"
 #include "util/file.h"
+#include "util/strings.h"
 
 namespace promkit::cli {
 namespace {
@@ -222,7 +223,7 @@ util::Result<Reply> Call(const Client& c, const Endpoint& ep, const std::string&
                          const std::string& body = "") {
   scrape::FetchOptions o = c.base;
   o.url = c.api + path;
-  if (!params.empty()) o.url += "?" + EncodeParams(params);
+  if (!params.empty()) o.url += "?" + util::UrlValuesEncode(params);
   o.method = std::string(ep.method);
   if (ep.method == "POST") {
     o.request_body = body;

@@ -30,39 +30,7 @@ using promql::ApiDataKind;
 using promql::ApiResponse;
 using promql::ValueKind;
 
-namespace {
-
-// Go's url.QueryEscape.
-std::string QueryEscape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-// url.Values.Encode(): sorted by key, values in order.
-std::string EncodeParams(std::vector<std::pair<std::string, std::string>> params) {
-  std::stable_sort(params.begin(), params.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::string out;
-  for (const auto& [k, v] : params) {
-    if (!out.empty()) out += '&';
-    out += QueryEscape(k) + "=" + QueryEscape(v);
-  }
-  return out;
-}
+namespace {}  // namespace
 
 constexpr int64_t kNsPerSec = 1000000000;
 constexpr int64_t kNsPerMilli = 1000000;
@@ -320,7 +288,7 @@ ServerReply CallServer(const scrape::FetchOptions& base, const std::string& serv
                                 opaque ? server : url, scheme);
     return out;
   }
-  const std::string encoded = EncodeParams(call.params);
+  const std::string encoded = util::UrlValuesEncode(call.params);
   scrape::FetchOptions o = base;
   o.any_status = true;
   o.scrape_timeout_header = false;

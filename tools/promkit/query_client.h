@@ -49,9 +49,6 @@ std::string FormatApiTime(int64_t ns);
 // Go's Duration.Seconds() of a step, as client_golang sends it ("15", "0.5").
 std::string FormatApiStep(int64_t ns);
 
-// Go's url.Values.Encode(): keys sorted (stably), each pair query-escaped.
-std::string EncodeParams(std::vector<std::pair<std::string, std::string>> params);
-
 // A label name spliced into an endpoint's path, escaped as url.URL.EscapedPath does.
 std::string PathEscape(std::string_view s);
 
