@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "model/histogram.h"
 #include "model/labels.h"
 #include "model/matchers.h"
 #include "util/status.h"
@@ -66,6 +67,15 @@ class SampleIterator {
   virtual int64_t AtT() const = 0;
   // REQUIRES: the last Next()/Seek() returned kFloat.
   virtual double AtFloat() const = 0;
+  // The current native histogram with integer counts, written into *out (whose vectors are
+  // reused). REQUIRES: the last Next()/Seek() returned kHistogram. Iterators that never return
+  // kHistogram need not override it.
+  virtual void AtHistogram(model::Histogram* out) const { *out = model::Histogram{}; }
+  // The current native histogram as float counts (an integer histogram is converted), written
+  // into *out. REQUIRES: the last Next()/Seek() returned kHistogram or kFloatHistogram.
+  virtual void AtFloatHistogram(model::FloatHistogram* out) const {
+    *out = model::FloatHistogram{};
+  }
   // Why iteration stopped early; OK at a normal end.
   virtual util::Status Err() const = 0;
 };
