@@ -11,8 +11,13 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <limits>
+#include <memory>
+#include <optional>
+#include <span>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/core.h>
 
@@ -218,6 +223,8 @@ bool ByReverseValueLess(const Sample& a, const Sample& b) {
   return a.f > b.f;
 }
 
+struct Acc;
+
 class Evaluator {
  public:
   Evaluator(QueryCtx* ctx, int64_t start, int64_t end, int64_t interval)
@@ -247,7 +254,11 @@ class Evaluator {
   EvalMatrix EvalMatrixSelector(const parser::MatrixSelector& ms);
   EvalMatrix EvalSubquery(const parser::SubqueryExpr& sq);
   EvalMatrix EvalCall(const parser::Call& c);
-  EvalMatrix EvalRangeFunction(const parser::Call& c, size_t matrix_arg);
+  // With `sink`, each output series is handed to it as soon as it is complete, in output
+  // order, instead of being collected: the returned matrix is then empty, and the series the
+  // sink gets is a scratch value reused for the next one.
+  EvalMatrix EvalRangeFunction(const parser::Call& c, size_t matrix_arg,
+                               const std::function<void(EvalSeries&)>* sink = nullptr);
   EvalMatrix EvalTimestampOfSelector(const parser::Call& c, const parser::VectorSelector& vs);
   EvalMatrix EvalLabelReplace(const parser::Call& c);
   EvalMatrix EvalLabelJoin(const parser::Call& c);
@@ -255,6 +266,13 @@ class Evaluator {
   EvalMatrix EvalCountValues(const parser::AggregateExpr& a, std::vector<std::string> grouping);
   EvalMatrix AggregateSeriesMajor(const parser::AggregateExpr& a, const EvalMatrix& input,
                                   const std::vector<size_t>& series_group, EvalMatrix result);
+  // sum(rate(x[5m])) and the like without holding the range function's output: nullopt when
+  // the aggregation or its argument does not qualify (see the definition).
+  std::optional<EvalMatrix> AggregateStreaming(const parser::AggregateExpr& a,
+                                               const std::vector<std::string>& grouping);
+  // The finished series of groups folded by AggregateSeriesMajor or AggregateStreaming: one
+  // point per step some input series had a sample at.
+  EvalMatrix FinishGroups(ItemType op, std::span<Acc* const> rows, EvalMatrix result);
   EvalMatrix EvalAggregateK(const parser::AggregateExpr& a, const std::vector<double>& params,
                             const EvalMatrix& input, const std::vector<size_t>& groups,
                             size_t num_groups);
@@ -765,7 +783,8 @@ EvalMatrix Evaluator::EvalTimestampOfSelector(const parser::Call& c,
   return CollectSteps(steps);
 }
 
-EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg) {
+EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg,
+                                        const std::function<void(EvalSeries&)>* sink) {
   const std::string_view name = c.func->name;
   internal::RangeFunc fn = internal::FindRangeFunc(name);
   if (fn == nullptr) Fail(fmt::format("function {} is not supported", name), ErrorType::kBadData);
@@ -813,8 +832,12 @@ EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg
   // For rate() and increase(): resets[i] counts the counter resets among the first i points,
   // so a window without any skips the reset scan.
   std::vector<uint32_t> resets;
+  EvalSeries scratch;
+  std::unordered_set<std::string> sunk;  // labels of the series given to `sink`
   auto process = [&](const model::Labels& labels, std::span<const FPoint> pts) {
-    EvalSeries s;
+    EvalSeries local;
+    EvalSeries& s = sink != nullptr ? scratch : local;
+    s.floats.clear();
     s.floats.reserve(steps);
     if (counter_check) {
       resets.assign(pts.size() + 1, 0);
@@ -874,7 +897,14 @@ EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg
             c.args[matrix_arg]->Range());
       }
     }
-    out.push_back(std::move(s));
+    if (sink == nullptr) {
+      out.push_back(std::move(s));
+      return;
+    }
+    if (!sunk.emplace(s.metric.encoded()).second) {
+      Fail("vector cannot contain metrics with the same labelset");
+    }
+    (*sink)(s);
   };
 
   if (vs != nullptr) {
@@ -883,10 +913,10 @@ EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg
     std::vector<FPoint> clean;
     ForEachSeries(*vs, first_ref - range + 1, last_ref,
                   [&](const model::Labels& labels, const std::vector<FPoint>& pts) {
-                    clean.clear();
-                    for (const FPoint& p : pts) {
-                      if (!IsStaleNaN(p.f)) clean.push_back(p);
-                    }
+                    clean.resize(pts.size());
+                    auto kept = std::copy_if(pts.begin(), pts.end(), clean.begin(),
+                                             [](const FPoint& p) { return !IsStaleNaN(p.f); });
+                    clean.resize(static_cast<size_t>(kept - clean.begin()));
                     process(labels, clean);
                   });
   } else {
@@ -1038,6 +1068,10 @@ EvalMatrix Evaluator::EvalCountValues(const parser::AggregateExpr& a,
   });
 }
 
+// The most accumulators (groups x steps) the series-at-a-time aggregations may allocate; above
+// it the step-by-step path is taken.
+constexpr size_t kMaxSeriesMajorAccumulators = size_t{1} << 22;
+
 struct Group {
   bool seen = false;
   double value = 0, mean = 0, kahan = 0, count = 0;
@@ -1144,6 +1178,9 @@ EvalMatrix Evaluator::EvalAggregate(const parser::AggregateExpr& a) {
       if (pnan) pmin = pmax = std::numeric_limits<double>::quiet_NaN();
     }
   }
+  if (!a.param) {
+    if (std::optional<EvalMatrix> m = AggregateStreaming(a, grouping)) return std::move(*m);
+  }
   EvalMatrix input = Eval(a.expr.get());
 
   // Series -> group.
@@ -1207,7 +1244,7 @@ EvalMatrix Evaluator::EvalAggregate(const parser::AggregateExpr& a) {
   }
 
   const size_t steps = NumSteps();
-  if (a.op != ItemType::kQuantile && num_groups * steps <= (size_t{1} << 22)) {
+  if (a.op != ItemType::kQuantile && num_groups * steps <= kMaxSeriesMajorAccumulators) {
     return AggregateSeriesMajor(a, input, series_group, std::move(result));
   }
   std::vector<Group> groups(num_groups);
@@ -1276,6 +1313,19 @@ struct Acc {
   bool seen = false, incremental_mean = false;
 };
 
+// Folds one input series into its group's row of accumulators (one per step).
+void FoldSeries(ItemType op, Acc* row, std::span<const FPoint> pts, int64_t start,
+                int64_t interval) {
+  for (const FPoint& p : pts) {
+    Acc& g = row[static_cast<size_t>((p.t - start) / interval)];
+    if (!g.seen) {
+      FoldFirst(op, g, p.f);
+      continue;
+    }
+    FoldNext(op, g, p.f);
+  }
+}
+
 // sum, avg, count, min, max, group, stddev and stdvar, one input series at a time: each
 // series' points are visited in order and folded into their group's accumulator of that step.
 // Series are visited in input order, so each (group, step) sees its samples in the order the
@@ -1285,24 +1335,21 @@ EvalMatrix Evaluator::AggregateSeriesMajor(const parser::AggregateExpr& a, const
                                            EvalMatrix result) {
   const size_t steps = NumSteps();
   std::vector<Acc> accs(result.size() * steps);
-  const ItemType op = a.op;
   for (size_t si = 0; si < input.size(); ++si) {
     ctx_->CheckDeadline();
-    Acc* row = &accs[series_group[si] * steps];
-    for (const FPoint& p : input[si].floats) {
-      Acc& g = row[static_cast<size_t>((p.t - start_) / interval_)];
-      const double f = p.f;
-      if (!g.seen) {
-        FoldFirst(op, g, f);
-        continue;
-      }
-      FoldNext(op, g, f);
-    }
+    FoldSeries(a.op, &accs[series_group[si] * steps], input[si].floats, start_, interval_);
   }
+  std::vector<Acc*> rows(result.size());
+  for (size_t gi = 0; gi < rows.size(); ++gi) rows[gi] = &accs[gi * steps];
+  return FinishGroups(a.op, rows, std::move(result));
+}
+
+EvalMatrix Evaluator::FinishGroups(ItemType op, std::span<Acc* const> rows, EvalMatrix result) {
+  const size_t steps = NumSteps();
   EvalMatrix out;
   for (size_t gi = 0; gi < result.size(); ++gi) {
     EvalSeries& s = result[gi];
-    const Acc* row = &accs[gi * steps];
+    const Acc* row = rows[gi];
     for (size_t step = 0; step < steps; ++step) {
       const Acc& g = row[step];
       if (!g.seen) continue;
@@ -1331,6 +1378,82 @@ EvalMatrix Evaluator::AggregateSeriesMajor(const parser::AggregateExpr& a, const
     if (!s.floats.empty()) out.push_back(std::move(s));
   }
   return out;
+}
+
+// The common dashboard query sum by (...) (rate(x[5m])) spends much of its time writing and
+// re-reading the range function's whole output, one point per series and step. When the
+// aggregation folds series by series (no parameter) and its argument is a range function over
+// a plain matrix selector, each series the function produces is folded into its group as soon
+// as it is complete instead. The series arrive in the order the collected output would list
+// them, so every (group, step) folds its samples in the same order and the results are
+// identical. The groups are counted first from the selected series' labels (no samples are
+// read), and the collected path is kept when their accumulators would take more memory than
+// AggregateSeriesMajor allows.
+std::optional<EvalMatrix> Evaluator::AggregateStreaming(const parser::AggregateExpr& a,
+                                                        const std::vector<std::string>& grouping) {
+  switch (a.op) {
+    case ItemType::kSum:
+    case ItemType::kAvg:
+    case ItemType::kCount:
+    case ItemType::kMin:
+    case ItemType::kMax:
+    case ItemType::kGroup:
+    case ItemType::kStddev:
+    case ItemType::kStdvar:
+      break;
+    default:
+      return std::nullopt;
+  }
+  const parser::Expr* e = Unparen(a.expr.get());
+  if (e->kind() != ExprKind::kCall) return std::nullopt;
+  const auto& c = *static_cast<const parser::Call*>(e);
+  const std::string_view name = c.func->name;
+  if (name == "absent_over_time" || internal::FindRangeFunc(name) == nullptr) return std::nullopt;
+  size_t matrix_arg = c.args.size();
+  for (size_t i = 0; i < c.args.size(); ++i) {
+    if (Unparen(c.args[i].get())->kind() == ExprKind::kMatrixSelector) matrix_arg = i;
+  }
+  if (matrix_arg == c.args.size()) return std::nullopt;
+  const auto& ms = *static_cast<const parser::MatrixSelector*>(Unparen(c.args[matrix_arg].get()));
+  const auto& vs = *static_cast<const parser::VectorSelector*>(ms.vector_selector.get());
+  const size_t steps = NumSteps();
+  {
+    const bool drop_name = name != "last_over_time" && name != "first_over_time";
+    const int64_t range =
+        ms.range_expr ? DurationExprMs(*ms.range_expr, false) : DurationMs(ms.range_ns);
+    const int64_t offset = OffsetMs(vs.mods);
+    const std::optional<int64_t> at = AtMs(vs.mods);
+    storage::SelectHints hints{(at ? *at : start_) - offset - range + 1,
+                               (at ? *at : end_) - offset};
+    std::unique_ptr<storage::SeriesSet> set = ctx_->querier->Select(false, &hints, vs.matchers);
+    std::unordered_set<std::string> groups;
+    while (set->Next()) {
+      const model::Labels& l = set->At().Labels();
+      model::Labels g =
+          GroupingLabels(drop_name ? internal::DropMetadata(l) : l, grouping, a.without);
+      groups.emplace(g.encoded());
+      if (groups.size() * steps > kMaxSeriesMajorAccumulators) return std::nullopt;
+    }
+    if (!set->Err().ok()) return std::nullopt;  // the collected path reports it
+  }
+  std::unordered_map<std::string, size_t> group_index;
+  EvalMatrix result;
+  std::vector<std::unique_ptr<Acc[]>> owned;
+  std::vector<Acc*> rows;
+  const std::function<void(EvalSeries&)> sink = [&](EvalSeries& s) {
+    model::Labels g = GroupingLabels(s.metric, grouping, a.without);
+    auto [it, inserted] = group_index.emplace(std::string(g.encoded()), rows.size());
+    if (inserted) {
+      EvalSeries gs;
+      gs.metric = std::move(g);
+      result.push_back(std::move(gs));
+      owned.push_back(std::make_unique<Acc[]>(steps));
+      rows.push_back(owned.back().get());
+    }
+    FoldSeries(a.op, rows[it->second], s.floats, start_, interval_);
+  };
+  EvalRangeFunction(c, matrix_arg, &sink);
+  return FinishGroups(a.op, rows, std::move(result));
 }
 
 EvalMatrix Evaluator::EvalAggregateK(const parser::AggregateExpr& a,

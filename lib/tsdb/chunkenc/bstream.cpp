@@ -39,30 +39,6 @@ void BitWriter::WriteByte(uint8_t b) {
   buf_.push_back(free_ == 8 ? '\0' : static_cast<char>(static_cast<uint8_t>(b << free_)));
 }
 
-bool BitReader::ReadBit(bool* bit) {
-  if (pos_ >= data_.size() * 8) return false;
-  auto byte = static_cast<uint8_t>(data_[pos_ / 8]);
-  *bit = (byte >> (7 - pos_ % 8)) & 1;
-  ++pos_;
-  return true;
-}
-
-bool BitReader::ReadBits(int n, uint64_t* v) {
-  if (static_cast<size_t>(n) > data_.size() * 8 - pos_) return false;
-  uint64_t out = 0;
-  while (n > 0) {
-    auto byte = static_cast<uint8_t>(data_[pos_ / 8]);
-    int avail = 8 - static_cast<int>(pos_ % 8);
-    int take = n < avail ? n : avail;
-    uint64_t bits = (byte >> (avail - take)) & ((1u << take) - 1);
-    out = take == 64 ? bits : (out << take) | bits;
-    pos_ += take;
-    n -= take;
-  }
-  *v = out;
-  return true;
-}
-
 bool BitReader::ReadUvarint(uint64_t* v) {
   // Go's binary.ReadUvarint over the bit stream's ReadByte: bytes need not be aligned.
   uint64_t x = 0;

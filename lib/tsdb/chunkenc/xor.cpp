@@ -1,5 +1,6 @@
 #include "tsdb/chunkenc/xor.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -176,13 +177,21 @@ bool XorIterator::ReadValue() {
 
 storage::ValueType XorIterator::AppendFloats(int64_t maxt, std::vector<storage::FloatPoint>& out) {
   // The class is final: Next() is called directly, without a virtual dispatch per sample.
-  out.reserve(out.size() + (total_ - read_) + 1);
+  // The points are written in place: room for the rest of the chunk is made first (growing
+  // geometrically, so a series decoded chunk after chunk is not copied once per chunk), and the
+  // vector is cut back to what was written.
+  const size_t start = out.size();
+  const size_t room = start + (total_ - read_) + 1;
+  if (out.capacity() < room) out.reserve(std::max(room, 2 * out.capacity()));
+  out.resize(room);
+  storage::FloatPoint* p = out.data() + start;
   storage::ValueType vt = storage::ValueType::kFloat;
   while (vt == storage::ValueType::kFloat) {
     if (t_ > maxt) break;
-    out.push_back(storage::FloatPoint{t_, v_});
+    *p++ = storage::FloatPoint{t_, v_};
     vt = XorIterator::Next();
   }
+  out.resize(static_cast<size_t>(p - out.data()));
   return vt;
 }
 
