@@ -225,6 +225,10 @@ bool ByReverseValueLess(const Sample& a, const Sample& b) {
 
 struct Acc;
 
+// Thrown through EvalRangeFunction when a streamed aggregation meets input it does not fold
+// (AggregateStreaming then evaluates the collected way, from the start).
+struct AbandonStreaming {};
+
 class Evaluator {
  public:
   Evaluator(QueryCtx* ctx, int64_t start, int64_t end, int64_t interval)
@@ -256,7 +260,8 @@ class Evaluator {
   EvalMatrix EvalCall(const parser::Call& c);
   // With `sink`, each output series is handed to it as soon as it is complete, in output
   // order, instead of being collected: the returned matrix is then empty, and the series the
-  // sink gets is a scratch value reused for the next one.
+  // sink gets is a scratch value reused for the next one. A series the sink's consumer cannot
+  // take makes it throw AbandonStreaming.
   EvalMatrix EvalRangeFunction(const parser::Call& c, size_t matrix_arg,
                                const std::function<void(EvalSeries&)>* sink = nullptr);
   EvalMatrix EvalTimestampOfSelector(const parser::Call& c, const parser::VectorSelector& vs);
@@ -1452,7 +1457,17 @@ std::optional<EvalMatrix> Evaluator::AggregateStreaming(const parser::AggregateE
     }
     FoldSeries(a.op, rows[it->second], s.floats, start_, interval_);
   };
-  EvalRangeFunction(c, matrix_arg, &sink);
+  const int64_t current = ctx_->current_samples, total = ctx_->total_samples,
+                peak = ctx_->peak_samples;
+  try {
+    EvalRangeFunction(c, matrix_arg, &sink);
+  } catch (const AbandonStreaming&) {
+    // Annotations met so far are met again in the same order, and deduplicated.
+    ctx_->current_samples = current;
+    ctx_->total_samples = total;
+    ctx_->peak_samples = peak;
+    return std::nullopt;
+  }
   return FinishGroups(a.op, rows, std::move(result));
 }
 
