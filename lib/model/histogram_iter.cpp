@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/histogram.h"
+#include "model/internal/go_math.h"
 #include "model/internal/histogram_bounds.h"
 #include "util/numbers.h"
 
@@ -99,9 +100,9 @@ std::string Bucket::String() const {
 
 double Bucket::FractionBelow(double v, bool linear) const {
   if (linear) return (v - lower) / (upper - lower);
-  double log_lower = std::log2(std::fabs(lower));
-  double log_upper = std::log2(std::fabs(upper));
-  double log_v = std::log2(std::fabs(v));
+  double log_lower = internal::GoLog2(std::fabs(lower));
+  double log_upper = internal::GoLog2(std::fabs(upper));
+  double log_v = internal::GoLog2(std::fabs(v));
   if (v > 0) return (log_v - log_lower) / (log_upper - log_lower);
   return 1 - ((log_v - log_upper) / (log_lower - log_upper));
 }

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "model/internal/go_math.h"
+
 namespace promkit::model {
 namespace {
 
@@ -87,12 +89,13 @@ HistogramQuantileResult HistogramQuantile(double q, const FloatHistogram& h) {
     return res;
   }
   // Exponential buckets are equally wide on a log2 scale.
-  double log_lower = std::log2(std::fabs(bucket.lower));
-  double log_upper = std::log2(std::fabs(bucket.upper));
+  // Go's Log2/Exp2, so that results match upstream to the last bit.
+  double log_lower = internal::GoLog2(std::fabs(bucket.lower));
+  double log_upper = internal::GoLog2(std::fabs(bucket.upper));
   if (bucket.lower > 0) {
-    res.value = std::exp2(log_lower + (log_upper - log_lower) * fraction);
+    res.value = internal::GoExp2(log_lower + (log_upper - log_lower) * fraction);
   } else {
-    res.value = -std::exp2(log_upper + (log_lower - log_upper) * (1 - fraction));
+    res.value = -internal::GoExp2(log_upper + (log_lower - log_upper) * (1 - fraction));
   }
   return res;
 }
