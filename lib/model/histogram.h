@@ -296,6 +296,15 @@ struct FloatHistogram {
   util::Result<HistogramOpInfo> KahanAdd(const FloatHistogram& other,
                                          std::optional<FloatHistogram>* c);
 
+  // The PromQL trim operators (upstream's TrimBuckets): upper_trim ("h </ rhs") keeps the
+  // observations below rhs, otherwise (">/") those above it. Buckets entirely on the kept side
+  // stay; a bucket containing rhs keeps the interpolated share of its count (linear for custom
+  // buckets, log-scale for exponential ones; buckets with an infinite bound are kept or dropped
+  // whole, with upstream's special cases); the zero bucket is split linearly (from 0 when only
+  // one side has buckets). When anything was trimmed, count and sum are re-estimated from the
+  // kept buckets' midpoints and the histogram is compacted.
+  FloatHistogram& TrimBuckets(double rhs, bool upper_trim);
+
   // Upstream's Equals: schema, count, sum, zero count and buckets compared by bit pattern (NaN
   // equals NaN of the same bits), spans compared ignoring zero-length spans, custom values
   // compared for custom-bucket schemas only. The counter reset hint is not compared.

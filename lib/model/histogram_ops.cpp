@@ -639,6 +639,83 @@ bool DetectResetMismatchedBounds(const FloatHistogram& curr, const FloatHistogra
   return false;
 }
 
+// ---- Trimming (upstream's TrimBuckets helpers) ----
+
+// The representative value of the surviving part [lower, upper] of a bucket.
+double TrimMidpoint(double lower, double upper, bool positive, bool linear) {
+  if (std::isinf(lower)) {
+    if (std::isinf(upper)) return 0;
+    if (upper > 0) return upper / 2;
+    return upper;
+  }
+  if (std::isinf(upper)) return lower;
+  if (linear) return (lower + upper) / 2;
+  double geo = std::sqrt(std::fabs(lower * upper));
+  return positive ? geo : -geo;
+}
+
+struct Kept {
+  double count;
+  double midpoint;
+};
+
+// Buckets with an infinite bound: nothing is known about the distribution inside, so they are
+// kept or dropped whole, except that a -Inf..positive custom bucket is treated as starting at 0.
+Kept TrimInfiniteBucket(bool upper_trim, const Bucket& b, double rhs) {
+  auto zero_if_inf = [](double x) { return std::isinf(x) ? 0.0 : x; };
+  if (b.lower == -std::numeric_limits<double>::infinity()) {
+    if (upper_trim) {
+      if (rhs >= b.upper) return {b.count, 0};
+      if (rhs > 0 && b.upper > 0 && !std::isinf(b.upper)) {
+        return {b.count * rhs / b.upper, rhs / 2};
+      }
+      if (b.upper <= 0) return {b.count, rhs};
+      return {0, zero_if_inf(b.upper)};
+    }
+    if (rhs <= b.lower) return {b.count, 0};
+    if (rhs >= 0 && b.upper > rhs && !std::isinf(b.upper)) {
+      return {b.count * (1 - rhs / b.upper), (rhs + b.upper) / 2};
+    }
+    return {0, zero_if_inf(b.upper)};
+  }
+  // Upper bound +Inf.
+  if (upper_trim) return {0, zero_if_inf(b.lower)};
+  if (rhs >= b.lower) return {b.count, rhs};
+  return {0, zero_if_inf(b.lower)};
+}
+
+Kept TrimBucket(const Bucket& b, double rhs, bool upper_trim, bool positive, bool custom) {
+  if (b.lower == -std::numeric_limits<double>::infinity() ||
+      b.upper == std::numeric_limits<double>::infinity()) {
+    return TrimInfiniteBucket(upper_trim, b, rhs);
+  }
+  double under;
+  if (rhs <= b.lower) {
+    under = 0;
+  } else if (rhs >= b.upper) {
+    under = b.count;
+  } else {
+    under = b.count * b.FractionBelow(rhs, custom);
+  }
+  if (upper_trim) return {under, TrimMidpoint(b.lower, rhs, positive, custom)};
+  return {b.count - under, TrimMidpoint(rhs, b.upper, positive, custom)};
+}
+
+Kept TrimZeroBucket(const Bucket& zb, double rhs, bool has_negative, bool has_positive,
+                    bool upper_trim) {
+  double lower = zb.lower, upper = zb.upper;
+  if (has_negative && !has_positive) upper = 0;
+  if (has_positive && !has_negative) lower = 0;
+  if (upper_trim) {
+    if (rhs <= lower) return {0, 0};
+    if (rhs >= upper) return {zb.count, (lower + upper) / 2};
+    return {zb.count * ((rhs - lower) / (upper - lower)), (lower + rhs) / 2};
+  }
+  if (rhs <= lower) return {zb.count, (lower + upper) / 2};
+  if (rhs >= upper) return {0, 0};
+  return {zb.count * ((upper - rhs) / (upper - lower)), (rhs + upper) / 2};
+}
+
 }  // namespace
 
 FloatHistogram& FloatHistogram::Mul(double factor) {
@@ -769,6 +846,56 @@ util::Result<HistogramOpInfo> FloatHistogram::KahanAdd(const FloatHistogram& oth
   c.positive_spans = positive_spans;
   c.negative_spans = negative_spans;
   return info;
+}
+
+FloatHistogram& FloatHistogram::TrimBuckets(double rhs, bool upper_trim) {
+  double new_count = 0, new_sum = 0;
+  bool trimmed = false;
+  const bool custom = UsesCustomBuckets();
+  bool has_positive = false, has_negative = false;
+  auto trim_side = [&](bool positive) {
+    std::vector<double>& buckets = positive ? positive_buckets : negative_buckets;
+    size_t i = 0;
+    for (ForwardBucketIter it(*this, positive, 0, schema); it.Next(); ++i) {
+      Bucket b = it.At();
+      if (b.count == 0) continue;
+      (positive ? has_positive : has_negative) = true;
+      const bool keep_all = upper_trim ? b.upper <= rhs : b.lower >= rhs;
+      const bool straddles = upper_trim ? b.lower < rhs : b.upper > rhs;
+      if (keep_all) {
+        new_count += b.count;
+        new_sum += TrimMidpoint(b.lower, b.upper, positive, custom) * b.count;
+      } else if (straddles) {
+        Kept k = TrimBucket(b, rhs, upper_trim, positive, custom);
+        new_count += k.count;
+        new_sum += k.midpoint * k.count;
+        if (i < buckets.size() && buckets[i] != k.count) {
+          buckets[i] = k.count;
+          trimmed = true;
+        }
+      } else {
+        if (i < buckets.size()) buckets[i] = 0;
+        trimmed = true;
+      }
+    }
+  };
+  trim_side(true);
+  trim_side(false);
+  if (zero_count > 0) {
+    Kept k = TrimZeroBucket(ZeroBucket(), rhs, has_negative, has_positive, upper_trim);
+    if (zero_count != k.count) {
+      zero_count = k.count;
+      trimmed = true;
+    }
+    new_sum += k.midpoint * k.count;
+    new_count += k.count;
+  }
+  if (trimmed) {
+    count = new_count;
+    sum = new_sum;
+    Compact(0);
+  }
+  return *this;
 }
 
 bool FloatHistogram::Equals(const FloatHistogram& o) const {
