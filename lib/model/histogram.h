@@ -13,6 +13,11 @@
 // upper bounds in custom_values instead; bucket i then covers (custom_values[i-1],
 // custom_values[i]] and the last one ends at +Inf.
 //
+// Beyond the value types: bucket iteration and the text forms (histogram_iter.cpp),
+// arithmetic, comparison and reset detection (histogram_ops.cpp), all with upstream's exact
+// semantics (model/histogram/float_histogram.go, Prometheus 3.x); statistics for PromQL
+// functions are in histogram_stats.h.
+//
 // Thread-safety: plain values.
 
 #include <cstdint>
@@ -181,6 +186,9 @@ class AllBucketsIter final : public BucketIterator {
   int state_ = -1;  // -1 left side, 0 zero bucket, 1 right side, 2 done
   Bucket curr_;
 };
+
+// Whether two custom-bucket bound lists are identical (upstream's CustomBucketBoundsMatch).
+bool CustomBucketBoundsMatch(const std::vector<double>& a, const std::vector<double>& b);
 
 // What Add/Sub/KahanAdd report besides the result (upstream's extra return values).
 struct HistogramOpInfo {

@@ -375,11 +375,7 @@ bool AdjustCounterReset(FloatHistogram* h, const FloatHistogram& other) {
 }
 
 bool BoundsMatch(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
+  return CustomBucketBoundsMatch(a, b);
 }
 
 std::vector<double> IntersectBounds(const std::vector<double>& a, const std::vector<double>& b) {
@@ -717,6 +713,14 @@ Kept TrimZeroBucket(const Bucket& zb, double rhs, bool has_negative, bool has_po
 }
 
 }  // namespace
+
+bool CustomBucketBoundsMatch(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 
 FloatHistogram& FloatHistogram::Mul(double factor) {
   zero_count *= factor;

@@ -1331,6 +1331,14 @@ TEST(FloatHistogramEquals, Semantics) {
   EXPECT_TRUE(n1.Equals(n1));
 }
 
+TEST(CustomBucketBoundsMatch, Table) {
+  EXPECT_TRUE(CustomBucketBoundsMatch({}, {}));
+  EXPECT_TRUE(CustomBucketBoundsMatch({1, 2}, {1, 2}));
+  EXPECT_FALSE(CustomBucketBoundsMatch({1, 2}, {1, 2, 3}));
+  EXPECT_FALSE(CustomBucketBoundsMatch({1, 2}, {1, 3}));
+  EXPECT_FALSE(CustomBucketBoundsMatch({kNaN}, {kNaN}));
+}
+
 TEST(FloatHistogram, SizeAndOverflow) {
   FloatHistogram h = F{.ps = {{0, 2}}, .ns = {{0, 1}}, .pb = {1, 2}, .nb = {3}}.H();
   EXPECT_EQ(h.Size(), 168 + 8 * 5);
