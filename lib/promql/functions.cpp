@@ -10,6 +10,7 @@
 
 #include "model/labels.h"
 #include "promql/internal/eval.h"
+#include "promql/internal/go_atan.h"
 #include "util/numbers.h"
 #include "util/strings.h"
 
@@ -387,7 +388,7 @@ PROMKIT_SIMPLE(FnCos, std::cos(v))
 PROMKIT_SIMPLE(FnTan, std::tan(v))
 PROMKIT_SIMPLE(FnAsin, std::asin(v))
 PROMKIT_SIMPLE(FnAcos, std::acos(v))
-PROMKIT_SIMPLE(FnAtan, std::atan(v))
+PROMKIT_SIMPLE(FnAtan, internal::GoAtan(v))
 PROMKIT_SIMPLE(FnSinh, std::sinh(v))
 PROMKIT_SIMPLE(FnCosh, std::cosh(v))
 PROMKIT_SIMPLE(FnTanh, std::tanh(v))
