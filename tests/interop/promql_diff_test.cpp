@@ -632,7 +632,7 @@ class QueryGen {
 // library, values agree within 1e-9 but not bit for bit; elsewhere they must agree exactly.
 const std::regex kInexact(
     R"x(\b(sum|avg|stddev|stdvar|sum_over_time|avg_over_time|stddev_over_time|)x"
-    R"x(stdvar_over_time|deriv|predict_linear|exp|ln|log2|log10|atan2)\b|\^)x");
+    R"x(stdvar_over_time|deriv|predict_linear|exp)\b|\^)x");
 const std::regex kStddevAggregation(R"x(\b(stddev|stdvar)\b)x");
 
 // Outcome of comparing two sample values.
