@@ -24,6 +24,7 @@
 #include "model/labels.h"
 #include "model/validation.h"
 #include "promql/internal/eval.h"
+#include "promql/internal/go_atan.h"
 #include "relabel/relabel.h"
 #include "util/numbers.h"
 #include "util/strings.h"
@@ -1596,7 +1597,8 @@ bool ChangesMetricSchema(ItemType op) {
          op == ItemType::kAtan2;
 }
 
-// Go's math.Mod and math.Pow agree with C's fmod and pow on every special case PromQL meets.
+// Go's math.Mod and math.Pow agree with C's fmod and pow on every special case PromQL meets;
+// math.Atan2 also rounds differently, hence GoAtan2.
 double Arith(ItemType op, double l, double r, bool& keep) {
   keep = true;
   switch (op) {
@@ -1613,7 +1615,7 @@ double Arith(ItemType op, double l, double r, bool& keep) {
     case ItemType::kMod:
       return std::fmod(l, r);
     case ItemType::kAtan2:
-      return std::atan2(l, r);
+      return internal::GoAtan2(l, r);
     case ItemType::kEqlc:
       keep = l == r;
       return l;

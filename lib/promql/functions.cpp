@@ -10,6 +10,8 @@
 
 #include "model/labels.h"
 #include "promql/internal/eval.h"
+#include "promql/internal/go_atan.h"
+#include "promql/internal/go_log.h"
 #include "util/numbers.h"
 #include "util/strings.h"
 
@@ -379,15 +381,15 @@ PROMKIT_SIMPLE(FnCeil, std::ceil(v))
 PROMKIT_SIMPLE(FnFloor, std::floor(v))
 PROMKIT_SIMPLE(FnExp, std::exp(v))
 PROMKIT_SIMPLE(FnSqrt, std::sqrt(v))
-PROMKIT_SIMPLE(FnLn, std::log(v))
-PROMKIT_SIMPLE(FnLog2, std::log2(v))
-PROMKIT_SIMPLE(FnLog10, std::log10(v))
+PROMKIT_SIMPLE(FnLn, internal::GoLog(v))
+PROMKIT_SIMPLE(FnLog2, internal::GoLog2(v))
+PROMKIT_SIMPLE(FnLog10, internal::GoLog10(v))
 PROMKIT_SIMPLE(FnSin, std::sin(v))
 PROMKIT_SIMPLE(FnCos, std::cos(v))
 PROMKIT_SIMPLE(FnTan, std::tan(v))
 PROMKIT_SIMPLE(FnAsin, std::asin(v))
 PROMKIT_SIMPLE(FnAcos, std::acos(v))
-PROMKIT_SIMPLE(FnAtan, std::atan(v))
+PROMKIT_SIMPLE(FnAtan, internal::GoAtan(v))
 PROMKIT_SIMPLE(FnSinh, std::sinh(v))
 PROMKIT_SIMPLE(FnCosh, std::cosh(v))
 PROMKIT_SIMPLE(FnTanh, std::tanh(v))
