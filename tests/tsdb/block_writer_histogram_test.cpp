@@ -165,6 +165,17 @@ TEST(BlockWriterHistograms, PromkitAndPrometheusReadOurHistogramChunks) {
   ASSERT_EQ(ours.exit_code, 0) << ours.err;
   EXPECT_EQ(Sorted(ours.out), want);
 
+  // dump-openmetrics, as upstream, writes floats only and ends a series at its first histogram.
+  testutil::ProcessResult om =
+      testutil::RunProcess(PROMKIT_BINARY, {"promkit", "tsdb", "dump-openmetrics", dir.path()});
+  ASSERT_EQ(om.exit_code, 0) << om.err;
+  std::string want_om;
+  for (int i = 0; i < 10; ++i) {
+    want_om += fmt::format("h_mixed{{}} {} {}.{:03d}\n", i, (base + i * 15000) / 1000,
+                           (base + i * 15000) % 1000);
+  }
+  EXPECT_EQ(om.out, want_om + "# EOF\n");
+
   // analyze --extended sees the histogram chunks.
   testutil::ProcessResult analyze = testutil::RunProcess(
       PROMKIT_BINARY, {"promkit", "tsdb", "analyze", "--extended", dir.path(), meta->ulid});
