@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "tsdb/chunkenc/histogram.h"
+#include "tsdb/chunkenc/reduce_resolution.h"
 #include "tsdb/chunkenc/varbit.h"
 #include "util/varint.h"
 
@@ -55,6 +56,7 @@ storage::ValueType FloatHistogramIterator::Next() {
       err_ = st;
       return storage::ValueType::kNone;
     }
+    if (!SpansReducible(layout_)) return Fail("negative span offset");
     const size_t np = CountSpans(layout_.positive_spans);
     const size_t nn = CountSpans(layout_.negative_spans);
     // Each bucket of the first sample takes 64 bits.
@@ -127,6 +129,9 @@ void FloatHistogramIterator::AtFloatHistogram(model::FloatHistogram* out) const 
   out->negative_buckets.resize(n_buckets_.size());
   for (size_t i = 0; i < n_buckets_.size(); ++i) out->negative_buckets[i] = n_buckets_[i].value;
   out->custom_values = layout_.custom_values;
+  if (!raw_ && out->schema > model::kExponentialSchemaMax && !out->UsesCustomBuckets()) {
+    (void)ReduceResolution(out, model::kExponentialSchemaMax);
+  }
 }
 
 FloatHistogramAppender::FloatHistogramAppender() { w_.bytes().assign(kHistogramHeaderSize, '\0'); }

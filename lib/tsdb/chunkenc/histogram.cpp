@@ -4,6 +4,7 @@
 
 #include <fmt/core.h>
 
+#include "tsdb/chunkenc/reduce_resolution.h"
 #include "tsdb/chunkenc/varbit.h"
 #include "util/varint.h"
 
@@ -24,6 +25,18 @@ std::string_view Body(std::string_view data) {
 
 }  // namespace
 
+bool SpansReducible(const HistogramLayout& l) {
+  if (l.schema <= model::kExponentialSchemaMax || model::IsCustomBucketsSchema(l.schema)) {
+    return true;
+  }
+  for (const auto* spans : {&l.positive_spans, &l.negative_spans}) {
+    for (size_t i = 1; i < spans->size(); ++i) {
+      if ((*spans)[i].offset < 0) return false;
+    }
+  }
+  return true;
+}
+
 util::Status CheckChunkSchema(int32_t schema, bool raw) {
   if (!model::IsKnownSchema(schema)) {
     return util::Status::Corruption(fmt::format(
@@ -32,12 +45,7 @@ util::Status CheckChunkSchema(int32_t schema, bool raw) {
         model::kExponentialSchemaMinReserved, model::kExponentialSchemaMaxReserved,
         model::kCustomBucketsSchema, schema));
   }
-  if (!raw && schema > model::kExponentialSchemaMax && !model::IsCustomBucketsSchema(schema)) {
-    return util::Status::InvalidArgument(fmt::format(
-        "histogram schema {} is not supported (reducing the resolution of schemas above {} is "
-        "not implemented)",
-        schema, model::kExponentialSchemaMax));
-  }
+  (void)raw;
   return util::Status::Ok();
 }
 
@@ -66,6 +74,7 @@ storage::ValueType HistogramIterator::Next() {
       err_ = st;
       return storage::ValueType::kNone;
     }
+    if (!SpansReducible(layout_)) return Fail("negative span offset");
     const size_t np = CountSpans(layout_.positive_spans);
     const size_t nn = CountSpans(layout_.negative_spans);
     // Each bucket takes at least one bit: more buckets than bits left is corrupt.
@@ -146,6 +155,11 @@ void HistogramIterator::AtHistogram(model::Histogram* out) const {
   out->positive_buckets = p_buckets_;
   out->negative_buckets = n_buckets_;
   out->custom_values = layout_.custom_values;
+  // Schemas above 8 (from newer writers) are read as schema 8, as upstream does. Cannot fail:
+  // Next() checked the spans.
+  if (!raw_ && out->schema > model::kExponentialSchemaMax && !out->UsesCustomBuckets()) {
+    (void)ReduceResolution(out, model::kExponentialSchemaMax);
+  }
 }
 
 void HistogramIterator::AtFloatHistogram(model::FloatHistogram* out) const {

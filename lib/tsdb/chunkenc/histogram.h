@@ -34,9 +34,9 @@
 namespace promkit::tsdb::chunkenc {
 
 // Reads an integer histogram chunk. `data` (the chunk data, header included) must outlive the
-// iterator. Truncated or impossible data fails with Corruption naming the sample; schemas
-// Prometheus 3.x would reduce to 8 on reading (9..52) fail as not supported; other unknown schemas
-// fail with upstream's message. Single-threaded.
+// iterator. Truncated or impossible data fails with Corruption naming the sample; schemas 9..52
+// are reduced to 8 when read, as upstream does; other unknown schemas fail with upstream's
+// message. Single-threaded.
 class HistogramIterator final : public storage::SampleIterator {
  public:
   // `raw`: keep schemas 9..52 as stored (the appender's recoding uses it).

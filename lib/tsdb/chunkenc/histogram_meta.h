@@ -67,9 +67,11 @@ void WriteHistogramLayout(BitWriter& w, int32_t schema, double zero_threshold,
                           const std::vector<double>& custom_values);
 bool ReadHistogramLayout(BitReader& r, HistogramLayout* out);
 
-// What a chunk's layout may hold: an unknown schema is Corruption (upstream's message); schemas
-// 9..52, which Prometheus 3.x reduces to 8 when reading, are not supported unless `raw`.
+// What a chunk's layout may hold: an unknown schema is Corruption (upstream's message). Schemas
+// 9..52 are read (the iterators reduce them to 8 unless `raw`).
 util::Status CheckChunkSchema(int32_t schema, bool raw);
+// Whether a layout of schema 9..52 can be reduced to 8 (no negative offset after the first span).
+bool SpansReducible(const HistogramLayout& l);
 
 // Total bucket count of spans.
 size_t CountSpans(const std::vector<model::Span>& spans);
