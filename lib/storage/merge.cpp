@@ -81,6 +81,10 @@ class ChainIterator final : public SampleIterator {
 
   int64_t AtT() const override { return its_[cur_]->AtT(); }
   double AtFloat() const override { return its_[cur_]->AtFloat(); }
+  void AtHistogram(model::Histogram* out) const override { its_[cur_]->AtHistogram(out); }
+  void AtFloatHistogram(model::FloatHistogram* out) const override {
+    its_[cur_]->AtFloatHistogram(out);
+  }
   util::Status Err() const override { return err_; }
 
  private:

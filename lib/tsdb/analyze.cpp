@@ -194,11 +194,23 @@ util::Result<BlockAnalysis> AnalyzeBlock(const Block& block,
         case chunkenc::Encoding::kHistogram:
         case chunkenc::Encoding::kFloatHistogram:
         case chunkenc::Encoding::kHistogramSt:
-        case chunkenc::Encoding::kFloatHistogramSt:
-          // TODO(#3): decode native histograms to count their buckets.
-          return util::Status::InvalidArgument(
-              fmt::format("{}: chunk at offset {}: unsupported chunk encoding {}", *c.file,
-                          c.offset, chunkenc::EncodingName(c.encoding)));
+        case chunkenc::Encoding::kFloatHistogramSt: {
+          // upstream: the buckets (positive and negative) of every sample of the chunk.
+          a.histogram_chunk_samples.push_back(samples);
+          a.histogram_chunk_bytes.push_back(bytes);
+          std::unique_ptr<storage::SampleIterator> it = chunkenc::NewIterator(c.encoding, c.data);
+          int buckets = 0;
+          model::FloatHistogram fh;
+          while (it->Next() != storage::ValueType::kNone) {
+            it->AtFloatHistogram(&fh);
+            buckets += static_cast<int>(fh.positive_buckets.size() + fh.negative_buckets.size());
+          }
+          if (util::Status st = it->Err(); !st.ok()) {
+            return std::move(st).Wrap(fmt::format("{}: chunk at offset {}", *c.file, c.offset));
+          }
+          a.histogram_chunk_buckets.push_back(buckets);
+          break;
+        }
         default:
           break;
       }

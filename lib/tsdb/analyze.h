@@ -53,8 +53,9 @@ struct BlockAnalysis {
 };
 
 // Analyses the series of `block` matching `matchers` (all series when empty). `extended` reads
-// every chunk too. Native-histogram chunks cannot be decoded yet: their bucket counts, needed
-// for the extended report, fail with "unsupported chunk encoding <name>".
+// every chunk too, counting the buckets of native histogram chunks (all samples' positive and
+// negative buckets); a chunk that does not decode (or uses the unsupported start-timestamp
+// encodings) fails naming its file and offset.
 util::Result<BlockAnalysis> AnalyzeBlock(const Block& block,
                                          std::span<const model::Matcher> matchers, bool extended);
 

@@ -121,6 +121,8 @@ class BlockSeriesIterator final : public storage::SampleIterator {
 
   int64_t AtT() const override { return cur_->AtT(); }
   double AtFloat() const override { return cur_->AtFloat(); }
+  void AtHistogram(model::Histogram* out) const override { cur_->AtHistogram(out); }
+  void AtFloatHistogram(model::FloatHistogram* out) const override { cur_->AtFloatHistogram(out); }
   util::Status Err() const override { return err_; }
 
  private:

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <limits>
 #include <random>
+#include <type_traits>
 
 #include <fmt/core.h>
 
@@ -75,11 +76,26 @@ BlockBuilder::BlockBuilder(int64_t chunk_range_ms)
 
 BlockBuilder::~BlockBuilder() = default;
 
-void BlockBuilder::Cut(Series& s, int64_t t) {
+void BlockBuilder::CloseHead(Series& s) {
   if (s.head && s.head->num_samples() > 0) {
-    s.done.push_back(
-        Chunk{std::string(s.head->bytes()), s.head_mint, s.head_maxt, s.head->num_samples()});
+    s.done.push_back(Chunk{std::string(s.head->bytes()), s.head_mint, s.head_maxt,
+                           s.head->num_samples(), chunkenc::Encoding::kXor});
   }
+  if (s.hhead && s.hhead->num_samples() > 0) {
+    s.done.push_back(Chunk{std::string(s.hhead->bytes()), s.head_mint, s.head_maxt,
+                           s.hhead->num_samples(), chunkenc::Encoding::kHistogram});
+  }
+  if (s.fhhead && s.fhhead->num_samples() > 0) {
+    s.done.push_back(Chunk{std::string(s.fhhead->bytes()), s.head_mint, s.head_maxt,
+                           s.fhhead->num_samples(), chunkenc::Encoding::kFloatHistogram});
+  }
+  s.head.reset();
+  s.hhead.reset();
+  s.fhhead.reset();
+}
+
+void BlockBuilder::Cut(Series& s, int64_t t) {
+  CloseHead(s);
   s.head = std::make_unique<chunkenc::XorEncoder>();
   s.head_mint = t;
   s.head_maxt = std::numeric_limits<int64_t>::min();
@@ -99,6 +115,13 @@ BlockBuilder::SeriesRef BlockBuilder::GetOrCreate(const model::Labels& labels) {
 
 util::Status BlockBuilder::Check(const Series& s, int64_t t, double v, bool* skip) {
   *skip = false;
+  if (s.hhead || s.fhhead) {  // the last sample was a histogram
+    if (t < s.head_maxt) return util::Status::InvalidArgument("out of order sample");
+    if (t == s.head_maxt) {
+      return util::Status::InvalidArgument(fmt::format("duplicate sample for timestamp {}", t));
+    }
+    return util::Status::Ok();
+  }
   if (!s.head) return util::Status::Ok();
   if (t < s.head_maxt) return util::Status::InvalidArgument("out of order sample");
   if (t == s.head_maxt) {
@@ -137,7 +160,8 @@ util::Status BlockBuilder::Stage(SeriesRef ref, int64_t t, double v) {
 void BlockBuilder::Commit() {
   for (const Staged& x : staged_) {
     // Upstream re-checks at commit and drops what no longer fits, without an error.
-    if (x.series->head && x.t <= x.series->head_maxt) continue;
+    const bool open = x.series->head || x.series->hhead || x.series->fhhead;
+    if (open && x.t <= x.series->head_maxt) continue;
     AppendChecked(*x.series, x.t, x.v);
   }
   staged_.clear();
@@ -166,6 +190,84 @@ void BlockBuilder::AppendChecked(Series& s, int64_t t, double v) {
   num_samples_++;
   min_t_ = std::min(min_t_, t);
   max_t_ = std::max(max_t_, t);
+}
+
+template <typename H>
+util::Status BlockBuilder::AppendHist(SeriesRef ref, int64_t t, const H& h) {
+  constexpr bool kFloat = std::is_same_v<H, model::FloatHistogram>;
+  Series& s = *by_ref_[static_cast<uint32_t>(ref)];
+  if (util::Status st = h.Validate(); !st.ok()) return st;
+  const bool open = s.head || s.hhead || s.fhhead;
+  if (open && t < s.head_maxt) return util::Status::InvalidArgument("out of order sample");
+  if (open && t == s.head_maxt) {
+    return util::Status::InvalidArgument(fmt::format("duplicate sample for timestamp {}", t));
+  }
+  auto& app = [&]() -> auto& {
+    if constexpr (kFloat) {
+      return s.fhhead;
+    } else {
+      return s.hhead;
+    }
+  }
+  ();
+  using App = typename std::remove_reference_t<decltype(app)>::element_type;
+  // upstream memSeries.histogramsAppendPreprocessor
+  bool cut = app == nullptr;
+  if (!cut) {
+    const size_t bytes = app->bytes().size();
+    const int64_t next_range_start =
+        s.hist_end_computed ? RangeEnd(s.head_mint, chunk_range_) : s.next_at;
+    constexpr size_t kTarget = chunkenc::kTargetBytesPerHistogramChunk;
+    if (!s.hist_end_computed && bytes >= kTarget / 4) {
+      s.next_at = ChunkEndTime(s.head_mint, s.head_maxt, s.next_at,
+                               static_cast<double>(kTarget) / static_cast<double>(bytes));
+      s.hist_end_computed = true;
+    }
+    cut = (t >= s.next_at || bytes >= kTarget * 2) &&
+          (app->num_samples() >= chunkenc::kMinSamplesPerHistogramChunk || t >= next_range_start);
+  }
+  constexpr chunkenc::Encoding kEnc =
+      kFloat ? chunkenc::Encoding::kFloatHistogram : chunkenc::Encoding::kHistogram;
+  // The appender of a chunk cut for size or time decides the next chunk's counter reset header.
+  std::unique_ptr<App> prev;
+  if (cut) {
+    if (app != nullptr) {
+      s.done.push_back(
+          Chunk{std::string(app->bytes()), s.head_mint, s.head_maxt, app->num_samples(), kEnc});
+      prev = std::move(app);
+    }
+    CloseHead(s);  // a float chunk, if that was open
+    app = std::make_unique<App>();
+    s.head_mint = t;
+    s.next_at = RangeEnd(t, chunk_range_);
+    s.hist_end_computed = false;
+  }
+  bool recoded = false;
+  std::unique_ptr<App> next = app->Append(prev.get(), t, h, &recoded);
+  if (next != nullptr) {
+    if (!recoded) {  // the appender started a new chunk: close the current one
+      s.done.push_back(
+          Chunk{std::string(app->bytes()), s.head_mint, s.head_maxt, app->num_samples(), kEnc});
+      s.head_mint = t;
+      s.next_at = RangeEnd(t, chunk_range_);
+    }
+    app = std::move(next);
+  }
+  s.head_maxt = t;
+  num_samples_++;
+  num_histogram_samples_++;
+  min_t_ = std::min(min_t_, t);
+  max_t_ = std::max(max_t_, t);
+  return util::Status::Ok();
+}
+
+util::Status BlockBuilder::AppendHistogram(SeriesRef ref, int64_t t, const model::Histogram& h) {
+  return AppendHist(ref, t, h);
+}
+
+util::Status BlockBuilder::AppendFloatHistogram(SeriesRef ref, int64_t t,
+                                                const model::FloatHistogram& h) {
+  return AppendHist(ref, t, h);
 }
 
 util::Result<BlockMeta> BlockBuilder::Flush(const std::string& dir, util::Env* env) {
@@ -212,12 +314,16 @@ util::Result<BlockMeta> BlockBuilder::Flush(const std::string& dir, util::Env* e
       index::SeriesInput in;
       for (const model::Label& l : s->labels) in.labels.emplace_back(l.name, l.value);
       for (const Chunk& c : s->done) {
-        util::Result<chunks::ChunkRef> ref = cw.Write(chunkenc::Encoding::kXor, c.data);
+        util::Result<chunks::ChunkRef> ref = cw.Write(c.encoding, c.data);
         if (!ref.ok()) return fail(ref.status().Wrap("write chunks"));
         in.chunks.push_back(index::ChunkMeta{c.mint, c.maxt, *ref});
         meta.stats.num_chunks++;
         meta.stats.num_samples += c.samples;
-        meta.stats.num_float_samples += c.samples;
+        if (c.encoding == chunkenc::Encoding::kXor) {
+          meta.stats.num_float_samples += c.samples;
+        } else {
+          meta.stats.num_histogram_samples += c.samples;
+        }
       }
       meta.stats.num_series++;
       inputs.push_back(std::move(in));
@@ -244,6 +350,7 @@ util::Result<BlockMeta> BlockBuilder::Flush(const std::string& dir, util::Env* e
   series_.clear();
   by_ref_.clear();
   num_samples_ = 0;
+  num_histogram_samples_ = 0;
   min_t_ = std::numeric_limits<int64_t>::max();
   max_t_ = std::numeric_limits<int64_t>::min();
   return meta;

@@ -14,7 +14,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/histogram.h"
 #include "model/labels.h"
+#include "tsdb/chunkenc/chunk.h"
+#include "tsdb/chunkenc/histogram.h"
 #include "tsdb/chunkenc/xor.h"
 #include "tsdb/meta.h"
 #include "util/file.h"
@@ -51,6 +54,14 @@ class BlockBuilder {
   // silently drops each one not after its series' last sample (out of order, or a repeated
   // timestamp, within the batch), as upstream's commit does.
   util::Status Stage(SeriesRef ref, int64_t t, double v);
+
+  // Appends a native histogram sample, into histogram chunks cut as upstream's head cuts them
+  // (about 1 KiB, at least 10 samples, at chunk-range boundaries; and where the appender needs
+  // a new chunk: counter resets, layout changes). Fails with the histogram's Validate() message
+  // when invalid, "out of order sample" before the series' last sample and "duplicate sample
+  // for timestamp <t>" at it.
+  util::Status AppendHistogram(SeriesRef ref, int64_t t, const model::Histogram& h);
+  util::Status AppendFloatHistogram(SeriesRef ref, int64_t t, const model::FloatHistogram& h);
   void Commit();
   size_t NumStaged() const { return staged_.size(); }
 
@@ -68,11 +79,16 @@ class BlockBuilder {
     std::string data;
     int64_t mint, maxt;
     uint16_t samples;
+    chunkenc::Encoding encoding = chunkenc::Encoding::kXor;
   };
   struct Series {
     model::Labels labels;
     std::vector<Chunk> done;
+    // The open chunk: at most one of these three is set.
     std::unique_ptr<chunkenc::XorEncoder> head;
+    std::unique_ptr<chunkenc::HistogramAppender> hhead;
+    std::unique_ptr<chunkenc::FloatHistogramAppender> fhhead;
+    bool hist_end_computed = false;  // upstream histogramChunkHasComputedEndTime
     int64_t head_mint = 0, head_maxt = 0;
     int64_t next_at = 0;
     double last_v = 0;
@@ -84,6 +100,9 @@ class BlockBuilder {
     double v;
   };
   void Cut(Series& s, int64_t t);
+  static void CloseHead(Series& s);
+  template <typename H>
+  util::Status AppendHist(SeriesRef ref, int64_t t, const H& h);
   // Upstream memSeries.appendable against the committed samples. `*skip`: an exact repeat of
   // the last sample, to be ignored.
   static util::Status Check(const Series& s, int64_t t, double v, bool* skip);
@@ -94,6 +113,7 @@ class BlockBuilder {
   std::vector<Series*> by_ref_;
   std::vector<Staged> staged_;
   uint64_t num_samples_ = 0;
+  uint64_t num_histogram_samples_ = 0;
   int64_t min_t_, max_t_;
 };
 

@@ -11,12 +11,14 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
 #include <set>
 #include <utility>
 
 #include <fmt/core.h>
 
 #include "tsdb/block_writer.h"
+#include "tsdb/chunkenc/histogram.h"
 #include "tsdb/chunkenc/xor.h"
 #include "tsdb/chunks/writer.h"
 #include "tsdb/index/writer.h"
@@ -196,22 +198,35 @@ bool Touches(const tombstones::Intervals& ivs, int64_t mint, int64_t maxt) {
                      [&](const auto& iv) { return iv.mint <= maxt && mint <= iv.maxt; });
 }
 
+// One sample of a series being rewritten: a float, or a native histogram (shared: merged
+// samples are only moved around).
 struct Sample {
   int64_t t;
   double v;
   size_t order;
+  storage::ValueType type = storage::ValueType::kFloat;
+  std::shared_ptr<const model::Histogram> h;
+  std::shared_ptr<const model::FloatHistogram> fh;
 };
 
 // Appends the samples of `c` not deleted to `out`.
 util::Status Decode(const SourceChunk& c, const chunks::ChunkView& view, std::vector<Sample>& out) {
-  if (view.encoding != chunkenc::Encoding::kXor) {
-    return util::Status::InvalidArgument(
-        fmt::format("{}: chunk at offset {}: cannot rewrite {} chunks yet", *view.file, view.offset,
-                    chunkenc::EncodingName(view.encoding)));
-  }
   std::unique_ptr<storage::SampleIterator> it = chunkenc::NewIterator(view.encoding, view.data);
-  while (it->Next() == storage::ValueType::kFloat) {
-    if (!Deleted(*c.deleted, it->AtT())) out.push_back(Sample{it->AtT(), it->AtFloat(), c.order});
+  for (storage::ValueType t = it->Next(); t != storage::ValueType::kNone; t = it->Next()) {
+    if (Deleted(*c.deleted, it->AtT())) continue;
+    Sample s{it->AtT(), 0, c.order, t, nullptr, nullptr};
+    if (t == storage::ValueType::kHistogram) {
+      auto h = std::make_shared<model::Histogram>();
+      it->AtHistogram(h.get());
+      s.h = std::move(h);
+    } else if (t == storage::ValueType::kFloatHistogram) {
+      auto fh = std::make_shared<model::FloatHistogram>();
+      it->AtFloatHistogram(fh.get());
+      s.fh = std::move(fh);
+    } else {
+      s.v = it->AtFloat();
+    }
+    out.push_back(std::move(s));
   }
   if (util::Status st = it->Err(); !st.ok()) {
     return std::move(st).Wrap(fmt::format("{}: chunk at offset {}", *view.file, view.offset));
@@ -245,21 +260,80 @@ class MergeWriter {
     return util::Status::Ok();
   }
 
-  // `samples` sorted by time, without repeats.
+  // `samples` sorted by time, without repeats. As upstream's seriesToChunkEncoder: a chunk per
+  // run of one sample type, at most 120 samples (histogram appenders may cut or recode sooner).
   util::Status Encode(const std::vector<Sample>& samples, std::vector<index::ChunkMeta>& out) {
-    for (size_t i = 0; i < samples.size(); i += kSamplesPerMergedChunk) {
-      const size_t end = std::min(samples.size(), i + kSamplesPerMergedChunk);
-      chunkenc::XorEncoder enc;
-      for (size_t j = i; j < end; ++j) enc.Append(samples[j].t, samples[j].v);
-      PROMKIT_ASSIGN_OR_RETURN(chunks::ChunkRef ref,
-                               w_->Write(chunkenc::Encoding::kXor, enc.bytes()));
-      out.push_back(index::ChunkMeta{samples[i].t, samples[end - 1].t, ref});
-      meta_->stats.num_samples += end - i;
-      meta_->stats.num_float_samples += end - i;
+    struct Open {
+      chunkenc::Encoding enc = chunkenc::Encoding::kXor;
+      std::unique_ptr<chunkenc::XorEncoder> x;
+      std::unique_ptr<chunkenc::HistogramAppender> h;
+      std::unique_ptr<chunkenc::FloatHistogramAppender> fh;
+      int64_t mint = 0, maxt = 0;
+      size_t n = 0;  // samples since the chunk was cut by this loop
+      std::string_view bytes() const {
+        return x ? x->bytes() : h ? h->bytes() : fh ? fh->bytes() : std::string_view();
+      }
+      uint16_t samples() const {
+        return x ? x->num_samples() : h ? h->num_samples() : fh ? fh->num_samples() : 0;
+      }
+    } cur;
+    auto flush = [&]() -> util::Status {
+      if (cur.samples() == 0) return util::Status::Ok();
+      PROMKIT_ASSIGN_OR_RETURN(chunks::ChunkRef ref, w_->Write(cur.enc, cur.bytes()));
+      out.push_back(index::ChunkMeta{cur.mint, cur.maxt, ref});
+      meta_->stats.num_samples += cur.samples();
+      if (cur.enc == chunkenc::Encoding::kXor) {
+        meta_->stats.num_float_samples += cur.samples();
+      } else {
+        meta_->stats.num_histogram_samples += cur.samples();
+      }
       meta_->stats.num_chunks++;
       stats_->chunks_encoded++;
+      return util::Status::Ok();
+    };
+    storage::ValueType last = storage::ValueType::kNone;
+    for (const Sample& s : samples) {
+      if (s.type != last || cur.n >= kSamplesPerMergedChunk) {
+        PROMKIT_RETURN_IF_ERROR(flush());
+        cur = Open{};
+        if (s.type == storage::ValueType::kHistogram) {
+          cur.enc = chunkenc::Encoding::kHistogram;
+          cur.h = std::make_unique<chunkenc::HistogramAppender>();
+        } else if (s.type == storage::ValueType::kFloatHistogram) {
+          cur.enc = chunkenc::Encoding::kFloatHistogram;
+          cur.fh = std::make_unique<chunkenc::FloatHistogramAppender>();
+        } else {
+          cur.x = std::make_unique<chunkenc::XorEncoder>();
+        }
+        cur.mint = s.t;
+      }
+      last = s.type;
+      bool recoded = false;
+      if (cur.x) {
+        cur.x->Append(s.t, s.v);
+      } else if (cur.h) {
+        if (auto next = cur.h->Append(nullptr, s.t, *s.h, &recoded)) {
+          if (!recoded) {
+            PROMKIT_RETURN_IF_ERROR(flush());
+            cur.mint = s.t;
+            cur.n = 0;
+          }
+          cur.h = std::move(next);
+        }
+      } else {
+        if (auto next = cur.fh->Append(nullptr, s.t, *s.fh, &recoded)) {
+          if (!recoded) {
+            PROMKIT_RETURN_IF_ERROR(flush());
+            cur.mint = s.t;
+            cur.n = 0;
+          }
+          cur.fh = std::move(next);
+        }
+      }
+      cur.maxt = s.t;
+      cur.n++;
     }
-    return util::Status::Ok();
+    return flush();
   }
 
  private:

@@ -201,7 +201,14 @@ TEST(Chunkenc, HistogramEncodingsAreRecognisedNotMisread) {
     EXPECT_TRUE(chunkenc::IsValidEncoding(static_cast<uint8_t>(enc)));
     auto it = chunkenc::NewIterator(enc, "\x00\x01\x02\x03");
     EXPECT_EQ(it->Next(), storage::ValueType::kNone);
-    EXPECT_EQ(it->Err().ToString(), "unsupported chunk encoding " + std::string(name));
+    // Histogram chunks decode (chunkenc_histogram_test.cpp): this data (a C string: empty) is
+    // too short.
+    if (enc == chunkenc::Encoding::kHistogram || enc == chunkenc::Encoding::kFloatHistogram) {
+      EXPECT_NE(it->Err().ToString().find("has no header"), std::string::npos)
+          << it->Err().ToString();
+    } else {
+      EXPECT_EQ(it->Err().ToString(), "unsupported chunk encoding " + std::string(name));
+    }
   }
   EXPECT_FALSE(chunkenc::IsValidEncoding(0));
   EXPECT_FALSE(chunkenc::IsValidEncoding(7));

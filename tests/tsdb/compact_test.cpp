@@ -22,6 +22,7 @@
 #include "tsdb/block.h"
 #include "tsdb/block_writer.h"
 #include "tsdb/db_readonly.h"
+#include "tsdb/histogram_string.h"
 #include "tsdb/meta.h"
 #include "tsdb/tsdb_test_util.h"
 #include "util/file.h"
@@ -620,6 +621,59 @@ TEST(CleanTombstones, RewritesWithoutDeletedDataAndDropsEmptyBlocks) {
   util::Result<std::vector<CompactionStep>> again = CleanTombstones(dir.path());
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->empty());
+}
+
+// Native histograms survive the rewrites that decode and re-encode chunks: a vertical merge of
+// overlapping blocks (the first block's sample wins a shared timestamp) and tombstone cleaning.
+TEST(CompactDb, HistogramSeriesMergeAndCleanTombstones) {
+  ScratchDir dir;
+  const model::Labels h = model::Labels::FromList({{"__name__", "lat"}, {"job", "api"}});
+  auto hist = [](int i, double extra) {
+    model::Histogram x;
+    x.schema = 0;
+    x.count = static_cast<uint64_t>(2 * i + 3);
+    x.sum = i + extra;
+    x.positive_spans = {{0, 2}};
+    x.positive_buckets = {i + 1, 1};  // i+1, i+2
+    if (i >= 80) {                    // a new bucket: the merge must recode
+      x.positive_spans = {{0, 3}};
+      x.positive_buckets = {i + 1, 1, -i - 1};
+      x.count += 1;
+    }
+    return x;
+  };
+  std::map<int64_t, std::string> want;
+  for (int part = 0; part < 2; ++part) {
+    BlockBuilder b(2 * kHour);
+    auto ref = b.GetOrCreate(h);
+    const int from = part == 0 ? 0 : 50, to = part == 0 ? 100 : 150;
+    for (int i = from; i < to; ++i) {
+      const model::Histogram x = hist(i, part == 0 ? 0 : 1000);
+      ASSERT_TRUE(b.AppendHistogram(ref, int64_t{i} * 10000, x).ok());
+      want.try_emplace(int64_t{i} * 10000, HistogramString(x));  // part 0 wins
+    }
+    ASSERT_TRUE(b.Flush(dir.path()).ok());
+  }
+  util::Result<std::vector<CompactionStep>> r = CompactDb(dir.path(), Quiet());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> lines;
+  for (const auto& [t, s] : want) lines.push_back(h.ToString() + " " + s + " " + std::to_string(t));
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(Dump(dir.path()), lines);
+  std::vector<BlockMeta> metas = Metas(dir.path());
+  ASSERT_EQ(metas.size(), 1u);
+  EXPECT_EQ(metas[0].stats.num_histogram_samples, 150u);
+
+  model::Matcher m = *model::Matcher::Make(model::MatchType::kEqual, "job", "api");
+  ASSERT_TRUE(DeleteSeries(dir.path(), {&m, 1}, 200000, 600000).ok());
+  std::erase_if(lines, [&](const std::string& l) {
+    const int64_t t = std::stoll(l.substr(l.rfind(' ') + 1));
+    return t >= 200000 && t <= 600000;
+  });
+  std::sort(lines.begin(), lines.end());
+  util::Result<std::vector<CompactionStep>> c = CleanTombstones(dir.path());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(Dump(dir.path()), lines);
 }
 
 }  // namespace

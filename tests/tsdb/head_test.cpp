@@ -310,7 +310,7 @@ TEST(Head, BadHeadChunkFileHeaderFails) {
             d.path() + "/chunks_head/000001: offset 0: invalid magic number 130bc92");
 }
 
-TEST(Head, NativeHistogramsAreSkippedAndCounted) {
+TEST(Head, NativeHistogramsFromTheWal) {
   DataDir d;
   SegmentWriter w;
   w.Add(SeriesRec({{1, Up("a")}}));
@@ -325,16 +325,33 @@ TEST(Head, NativeHistogramsAreSkippedAndCounted) {
   h += base + std::string("\x00\x00", 2) + hist + std::string("\x00\xd0\x0f", 3) + hist;
   w.Add(h);
   w.Add(SamplesRec({{1, 2500, 2.5}, {1, 4000, 4}}));
+  // A float histogram and one with an unknown schema (60) for ref 1, via the encoder.
+  wal::RefHistogramSample fh;
+  fh.ref = 1;
+  fh.t = 5000;
+  fh.is_float = true;
+  fh.fh.count = 2.5;
+  fh.fh.sum = 1;
+  fh.fh.positive_spans = {{1, 1}};
+  fh.fh.positive_buckets = {2.5};
+  wal::RefHistogramSample bad = fh;
+  bad.t = 6000;
+  bad.fh.schema = 60;
+  w.Add(wal::EncodeHistogramSamples(wal::RecordType::kFloatHistogramSamples, {fh, bad}));
   d.Segment(0, w);
   auto head = Open(d);
   ASSERT_TRUE(head.ok()) << head.status().ToString();
-  EXPECT_EQ((*head)->stats().histogram_samples_skipped, 2u);
+  EXPECT_EQ((*head)->stats().histogram_samples, 4u);
+  EXPECT_EQ((*head)->stats().histogram_samples_appended, 3u);
+  EXPECT_EQ((*head)->stats().histogram_samples_skipped, 1u);
   ASSERT_EQ((*head)->warnings().size(), 1u);
   EXPECT_EQ((*head)->warnings()[0],
-            "2 native histogram samples (2 in WAL records, 0 in m-mapped head chunks) were "
-            "skipped: promkit does not decode native histograms yet");
-  // 2500 comes after a histogram at 3000: out of order for upstream too.
-  EXPECT_EQ(Dump(**head, "up"), (std::vector<std::string>{kA + " 1 1000", kA + " 4 4000"}));
+            "1 native histogram samples with an unknown schema were skipped (as upstream does)");
+  // 2500 comes after a histogram at 3000: out of order, as upstream.
+  EXPECT_EQ(Dump(**head, "up"),
+            (std::vector<std::string>{kA + " 1 1000", kA + " {count:1, sum:0, (0.5,1]:1} 2000",
+                                      kA + " {count:1, sum:0, (0.5,1]:1} 3000", kA + " 4 4000",
+                                      kA + " {count:2.5, sum:1, (1,2]:2.5} 5000"}));
 }
 
 TEST(Head, TornLastSegmentKeepsWhatCameBefore) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tsdb/histogram_string.h"
 #include "util/numbers.h"
 
 namespace promkit::tsdb::testing {
@@ -49,9 +50,20 @@ std::vector<std::string> DumpLines(storage::SeriesSet& ss, util::Status* err) {
   std::vector<std::string> out;
   while (ss.Next()) {
     std::unique_ptr<storage::SampleIterator> it = ss.At().Iterator();
-    while (it->Next() == storage::ValueType::kFloat) {
-      out.push_back(ss.At().Labels().ToString() + " " + util::FormatFloat(it->AtFloat()) + " " +
-                    std::to_string(it->AtT()));
+    model::Histogram h;
+    model::FloatHistogram fh;
+    for (auto t = it->Next(); t != storage::ValueType::kNone; t = it->Next()) {
+      std::string v;
+      if (t == storage::ValueType::kHistogram) {
+        it->AtHistogram(&h);
+        v = HistogramString(h);
+      } else if (t == storage::ValueType::kFloatHistogram) {
+        it->AtFloatHistogram(&fh);
+        v = FloatHistogramString(fh);
+      } else {
+        v = util::FormatFloat(it->AtFloat());
+      }
+      out.push_back(ss.At().Labels().ToString() + " " + v + " " + std::to_string(it->AtT()));
     }
     if (!it->Err().ok()) {
       *err = it->Err();

@@ -126,7 +126,7 @@ std::string IntHistogram(int schema_zigzag) {
   return Bytes({0, schema_zigzag}) + kOne + Bytes({0, 2}) + kOne + Bytes({1, 0, 2, 0, 2, 2, 0, 0});
 }
 
-TEST(WalRecord, HistogramsAreWalkedNotDecoded) {
+TEST(WalRecord, HistogramsDecode) {
   std::vector<RefHistogramSample> got;
   // Two integer histogram samples: (5, 1000) and (7, 1001).
   std::string rec = Bytes({7}) + kRef5 + kT1000 + Bytes({0, 0}) + IntHistogram(0) + Bytes({4, 2}) +
@@ -138,6 +138,14 @@ TEST(WalRecord, HistogramsAreWalkedNotDecoded) {
   EXPECT_EQ(got[1].t, 1001);
   EXPECT_FALSE(got[1].is_float);
   EXPECT_TRUE(got[1].known_schema);
+  model::Histogram want;
+  want.schema = 3;
+  want.zero_threshold = 1;
+  want.count = 2;
+  want.sum = 1;
+  want.positive_spans = {{0, 2}};
+  want.positive_buckets = {1, 0};
+  EXPECT_EQ(got[1].h, want);
 
   // A float histogram: counts, sum and buckets are float64.
   got.clear();
@@ -146,6 +154,8 @@ TEST(WalRecord, HistogramsAreWalkedNotDecoded) {
   ASSERT_TRUE(DecodeHistogramSamples(fh, &got).ok()) << DecodeHistogramSamples(fh, &got).ToString();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_TRUE(got[0].is_float);
+  EXPECT_EQ(got[0].fh.count, 1);
+  EXPECT_EQ(got[0].fh.positive_buckets, std::vector<double>{2.5});
 
   // Custom buckets (schema -53, zig-zag 105) carry their bounds after the buckets.
   got.clear();
@@ -153,6 +163,8 @@ TEST(WalRecord, HistogramsAreWalkedNotDecoded) {
       Bytes({9}) + kRef5 + kT1000 + Bytes({0, 0}) + IntHistogram(105) + Bytes({1}) + kThree;
   ASSERT_TRUE(DecodeHistogramSamples(cb, &got).ok()) << DecodeHistogramSamples(cb, &got).ToString();
   ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].h.schema, -53);
+  EXPECT_EQ(got[0].h.custom_values, std::vector<double>{3});
 
   // Schema 60 is unknown: walked, flagged.
   got.clear();
@@ -168,6 +180,59 @@ TEST(WalRecord, HistogramsAreWalkedNotDecoded) {
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[1].ref, 6u);
   EXPECT_EQ(got[1].t, 1001);
+}
+
+// Every histogram record type round-trips through the encoder (upstream's layouts).
+TEST(WalRecord, HistogramRecordsRoundTrip) {
+  RefHistogramSample a;
+  a.ref = 3;
+  a.t = -5;
+  a.h.counter_reset_hint = model::CounterResetHint::kGauge;
+  a.h.schema = -2;
+  a.h.zero_threshold = 0.25;
+  a.h.zero_count = 4;
+  a.h.count = 9;
+  a.h.sum = -3.5;
+  a.h.positive_spans = {{-3, 2}, {4, 1}};
+  a.h.positive_buckets = {1, 1, -2};
+  a.h.negative_spans = {{0, 1}};
+  a.h.negative_buckets = {1};
+  RefHistogramSample b = a;
+  b.ref = 9;
+  b.t = 70;
+  b.h.schema = -53;
+  b.h.custom_values = {0.5, 1};
+  const RecordType types[] = {RecordType::kHistogramSamples,
+                              RecordType::kFloatHistogramSamples,
+                              RecordType::kCustomBucketsHistogramSamples,
+                              RecordType::kCustomBucketsFloatHistogramSamples,
+                              RecordType::kHistogramSamplesV2,
+                              RecordType::kFloatHistogramSamplesV2};
+  for (RecordType type : types) {
+    SCOPED_TRACE(RecordTypeName(type));
+    const bool is_float = type == RecordType::kFloatHistogramSamples ||
+                          type == RecordType::kCustomBucketsFloatHistogramSamples ||
+                          type == RecordType::kFloatHistogramSamplesV2;
+    std::vector<RefHistogramSample> in = {a, b};
+    for (RefHistogramSample& s : in) {
+      s.is_float = is_float;
+      if (is_float) {
+        s.fh = s.h.ToFloat();
+        s.h = model::Histogram{};
+      }
+    }
+    std::vector<RefHistogramSample> got;
+    const std::string rec = EncodeHistogramSamples(type, in);
+    ASSERT_TRUE(DecodeHistogramSamples(rec, &got).ok())
+        << DecodeHistogramSamples(rec, &got).ToString();
+    ASSERT_EQ(got.size(), 2u);
+    for (size_t i = 0; i < 2; ++i) {
+      EXPECT_EQ(got[i].ref, in[i].ref);
+      EXPECT_EQ(got[i].t, in[i].t);
+      EXPECT_EQ(got[i].h, in[i].h);
+      EXPECT_EQ(got[i].fh, in[i].fh);
+    }
+  }
 }
 
 TEST(WalRecord, MalformedRecords) {

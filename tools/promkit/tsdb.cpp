@@ -36,6 +36,7 @@
 #include "tsdb/backfill.h"
 #include "tsdb/compact.h"
 #include "tsdb/db_readonly.h"
+#include "tsdb/histogram_string.h"
 #include "tsdb/suggest.h"
 #include "util/duration.h"
 #include "util/file.h"
@@ -288,15 +289,21 @@ int RunDump(const DumpFlags& f, Mode mode) {
     } else {
       std::string labels = s.Labels().ToString();
       std::unique_ptr<storage::SampleIterator> it = s.Iterator();
+      model::Histogram h;
+      model::FloatHistogram fh;
       for (storage::ValueType t = it->Next(); t != storage::ValueType::kNone; t = it->Next()) {
-        if (t != storage::ValueType::kFloat) {
-          err = util::Status::InvalidArgument(
-              fmt::format("unsupported sample type {}", storage::ValueTypeName(t)));
-          break;
-        }
         out += labels;
         out += ' ';
-        util::AppendFloat(out, it->AtFloat(), 'g', -1);
+        // upstream formatSeriesSet: floats as %g, histograms as their String().
+        if (t == storage::ValueType::kHistogram) {
+          it->AtHistogram(&h);
+          out += tsdb::HistogramString(h);
+        } else if (t == storage::ValueType::kFloatHistogram) {
+          it->AtFloatHistogram(&fh);
+          out += tsdb::FloatHistogramString(fh);
+        } else {
+          util::AppendFloat(out, it->AtFloat(), 'g', -1);
+        }
         out += ' ';
         out += std::to_string(it->AtT());
         out += '\n';

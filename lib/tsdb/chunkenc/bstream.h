@@ -56,6 +56,7 @@ class BitReader {
   bool ReadUvarint(uint64_t* v);
   bool ReadVarint(int64_t* v);
   size_t bit_pos() const { return pos_; }
+  size_t bits_left() const { return data_.size() * 8 - pos_; }
 
  private:
   // Up to 8 bytes from `byte` on as a big-endian word, zero-padded past the end of the data.

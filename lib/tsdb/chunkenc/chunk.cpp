@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "tsdb/chunkenc/histogram.h"
 #include "tsdb/chunkenc/xor.h"
 
 namespace promkit::tsdb::chunkenc {
@@ -66,6 +67,8 @@ storage::ValueType ValueTypeOf(Encoding e) {
 
 std::unique_ptr<storage::SampleIterator> NewIterator(Encoding e, std::string_view data) {
   if (e == Encoding::kXor) return std::make_unique<XorIterator>(data);
+  if (e == Encoding::kHistogram) return std::make_unique<HistogramIterator>(data);
+  if (e == Encoding::kFloatHistogram) return std::make_unique<FloatHistogramIterator>(data);
   return std::make_unique<UnsupportedIterator>(e);
 }
 

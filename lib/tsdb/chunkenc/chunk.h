@@ -1,7 +1,8 @@
 #pragma once
 // Chunk encodings (tsdb/docs/format/chunks.md): the byte after a chunk's length in a segment
 // file says how its data is encoded. Float samples use XOR (Gorilla); native histograms use the
-// histogram encodings, which promkit recognises but cannot decode yet: opening such a chunk
+// histogram encodings (histogram.h). The opt-in start-timestamp variants of Prometheus 3.x
+// (XOR2, histogramST, floathistogramST) are recognised but not decoded: opening such a chunk
 // fails with "unsupported chunk encoding <name>" rather than misreading it.
 
 #include <cstdint>
@@ -36,7 +37,8 @@ inline constexpr int kSamplesPerChunk = 120;
 inline constexpr size_t kMaxBytesPerXorChunk = 1024;
 
 // An iterator over the samples of one chunk. `data` is the chunk's data (after the encoding
-// byte) and must outlive the iterator. Encodings promkit cannot decode yield an iterator whose
+// byte) and must outlive the iterator. XOR, histogram and floathistogram chunks decode;
+// encodings promkit cannot decode yield an iterator whose
 // first Next() fails with InvalidArgument "unsupported chunk encoding <name>".
 std::unique_ptr<storage::SampleIterator> NewIterator(Encoding e, std::string_view data);
 

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <unordered_map>
 
@@ -78,8 +79,7 @@ class Head::Replayer {
   std::unordered_map<uint64_t, uint64_t> multi_ref_;  // duplicate record ref -> series ref
   int64_t min_t_ = std::numeric_limits<int64_t>::max();
   int64_t max_t_ = std::numeric_limits<int64_t>::min();
-  uint64_t wal_histograms_ = 0;
-  uint64_t mmapped_histograms_ = 0;
+  uint64_t unsupported_schema_ = 0;
 };
 
 util::Status Head::Replayer::LoadMmappedChunks(const std::string& dir) {
@@ -134,7 +134,6 @@ util::Status Head::Replayer::LoadMmappedChunks(const std::string& dir) {
     }
   }
   for (auto& [ref, l] : loaded) {
-    if (!l.chunk.decodable()) mmapped_histograms_ += l.chunk.num_samples;
     mmapped_[ref].push_back(std::move(l.chunk));
   }
   return util::Status::Ok();
@@ -265,9 +264,12 @@ MemSeries* Head::Replayer::Resolve(uint64_t ref) {
 }
 
 void Head::Replayer::Seal(MemSeries& s) {
-  if (s.app == nullptr) return;
-  s.chunks.back().owned.assign(s.app->bytes());
+  if (s.app != nullptr) s.chunks.back().owned.assign(s.app->bytes());
+  if (s.happ != nullptr) s.chunks.back().owned.assign(s.happ->bytes());
+  if (s.fhapp != nullptr) s.chunks.back().owned.assign(s.fhapp->bytes());
   s.app.reset();
+  s.happ.reset();
+  s.fhapp.reset();
 }
 
 void Head::Replayer::OnSeries(const wal::RefSeries& rs) {
@@ -288,6 +290,8 @@ void Head::Replayer::OnSeries(const wal::RefSeries& rs) {
   // Reset the series to the m-mapped chunks written under this record's ref: whatever was
   // replayed into it before is older than them (upstream resetSeriesWithMMappedChunks).
   s->app.reset();
+  s->happ.reset();
+  s->fhapp.reset();
   s->chunks.clear();
   s->has_head_chunk = false;
   s->mm_max_time = std::numeric_limits<int64_t>::min();
@@ -334,31 +338,129 @@ void Head::Replayer::OnSample(uint64_t ref, int64_t t, double v) {
   ++h_.stats_.samples_appended;
 }
 
+namespace {
+
+// Upstream's head chunk range (the default block duration) and rangeForTimestamp.
+constexpr int64_t kChunkRange = 2 * 60 * 60 * 1000;
+int64_t RangeForTimestamp(int64_t t) { return (t / kChunkRange) * kChunkRange + kChunkRange; }
+
+// Upstream computeChunkEndTime: spreads the rest of the range over chunks of the size reached.
+int64_t ComputeChunkEndTime(int64_t start, int64_t cur, int64_t max_t, double ratio_to_full) {
+  const double n =
+      static_cast<double>(max_t - start) / (static_cast<double>(cur - start + 1) * ratio_to_full);
+  if (n <= 1) return max_t;
+  return static_cast<int64_t>(static_cast<double>(start) +
+                              static_cast<double>(max_t - start) / std::floor(n));
+}
+
+// Upstream histogramsAppendPreprocessor's cutting rule for the open histogram chunk `c` holding
+// `bytes` bytes: about 1 KiB a chunk (at most 2 KiB), at least 10 samples unless the chunk range
+// ends, and never across a chunk range boundary.
+bool CutHistogramChunk(MemSeries& s, const MemChunk& c, size_t bytes, int64_t t) {
+  const int64_t next_range_start = s.hist_end_computed ? RangeForTimestamp(c.mint) : s.next_at;
+  constexpr size_t kTarget = chunkenc::kTargetBytesPerHistogramChunk;
+  if (!s.hist_end_computed && bytes >= kTarget / 4) {
+    s.next_at = ComputeChunkEndTime(c.mint, c.maxt, s.next_at,
+                                    static_cast<double>(kTarget) / static_cast<double>(bytes));
+    s.hist_end_computed = true;
+  }
+  return (t >= s.next_at || bytes >= kTarget * 2) &&
+         (c.num_samples >= chunkenc::kMinSamplesPerHistogramChunk || t >= next_range_start);
+}
+
+}  // namespace
+
+// Upstream memSeries.appendHistogram / appendFloatHistogram during the WAL replay.
 void Head::Replayer::OnHistogram(const wal::RefHistogramSample& hs) {
-  ++wal_histograms_;
-  if (hs.t < min_valid_ || !hs.known_schema) return;
+  ++h_.stats_.histogram_samples;
+  if (hs.t < min_valid_) {
+    ++h_.stats_.samples_dropped;
+    return;
+  }
+  const int32_t schema = hs.is_float ? hs.fh.schema : hs.h.schema;
+  if (!hs.known_schema) {  // upstream skips these with a warning too
+    ++h_.stats_.histogram_samples_skipped;
+    return;
+  }
+  if (schema > model::kExponentialSchemaMax && !model::IsCustomBucketsSchema(schema)) {
+    ++unsupported_schema_;  // upstream reduces them to schema 8, which promkit does not
+    ++h_.stats_.histogram_samples_skipped;
+    return;
+  }
   MemSeries* s = Resolve(hs.ref);
   if (s == nullptr) {
     ++h_.stats_.unknown_refs;
     return;
   }
-  if (hs.t <= s->mm_max_time) return;
+  if (hs.t <= s->mm_max_time) {
+    ++h_.stats_.samples_dropped;
+    return;
+  }
   UpdateMinMax(hs.t, hs.t);
-  if (!s->chunks.empty() && s->chunks.back().maxt >= hs.t) return;
-  // A run of histogram samples is one placeholder chunk; a change of kind cuts, as upstream
-  // cuts a chunk when the encoding changes.
-  auto enc = hs.is_float ? chunkenc::Encoding::kFloatHistogram : chunkenc::Encoding::kHistogram;
-  if (!s->has_head_chunk || s->chunks.back().encoding != enc) {
+  if (!s->chunks.empty() && s->chunks.back().maxt >= hs.t) {
+    ++h_.stats_.samples_dropped;
+    return;
+  }
+  const auto enc =
+      hs.is_float ? chunkenc::Encoding::kFloatHistogram : chunkenc::Encoding::kHistogram;
+  const bool open = hs.is_float ? s->fhapp != nullptr : s->happ != nullptr;
+  bool cut = !open || s->chunks.back().encoding != enc;
+  if (!cut) {
+    const size_t bytes = hs.is_float ? s->fhapp->bytes().size() : s->happ->bytes().size();
+    cut = CutHistogramChunk(*s, s->chunks.back(), bytes, hs.t);
+  }
+  // The appender of the chunk being closed, if of the same kind: it decides the counter reset
+  // header of the next one.
+  std::unique_ptr<chunkenc::HistogramAppender> prev_h;
+  std::unique_ptr<chunkenc::FloatHistogramAppender> prev_fh;
+  if (cut) {
+    if (open) {
+      s->chunks.back().owned.assign(hs.is_float ? s->fhapp->bytes() : s->happ->bytes());
+      prev_h = std::move(s->happ);
+      prev_fh = std::move(s->fhapp);
+    }
     Seal(*s);
     MemChunk c;
     c.mint = hs.t;
     c.encoding = enc;
     s->chunks.push_back(std::move(c));
+    if (hs.is_float) {
+      s->fhapp = std::make_unique<chunkenc::FloatHistogramAppender>();
+    } else {
+      s->happ = std::make_unique<chunkenc::HistogramAppender>();
+    }
+    s->next_at = RangeForTimestamp(hs.t);
+    s->hist_end_computed = false;
+  }
+  bool recoded = false;
+  bool new_chunk = false;
+  if (hs.is_float) {
+    auto next = s->fhapp->Append(prev_fh.get(), hs.t, hs.fh, &recoded);
+    if (next != nullptr && !recoded) {
+      s->chunks.back().owned.assign(s->fhapp->bytes());
+      new_chunk = true;
+    }
+    if (next != nullptr) s->fhapp = std::move(next);
+  } else {
+    auto next = s->happ->Append(prev_h.get(), hs.t, hs.h, &recoded);
+    if (next != nullptr && !recoded) {
+      s->chunks.back().owned.assign(s->happ->bytes());
+      new_chunk = true;
+    }
+    if (next != nullptr) s->happ = std::move(next);
+  }
+  if (new_chunk) {  // the appender cut the chunk itself (a reset or a new layout)
+    MemChunk c;
+    c.mint = hs.t;
+    c.encoding = enc;
+    s->chunks.push_back(std::move(c));
+    s->next_at = RangeForTimestamp(hs.t);
   }
   MemChunk& c = s->chunks.back();
   c.maxt = hs.t;
-  ++c.num_samples;
+  c.num_samples = hs.is_float ? s->fhapp->num_samples() : s->happ->num_samples();
   s->has_head_chunk = true;
+  ++h_.stats_.histogram_samples_appended;
 }
 
 void Head::Replayer::OnTombstone(const wal::RefTombstone& ts) {
@@ -415,12 +517,17 @@ void Head::Replayer::Finish() {
     }
   }
 
-  h_.stats_.histogram_samples_skipped = wal_histograms_ + mmapped_histograms_;
-  if (h_.stats_.histogram_samples_skipped > 0) {
+  const uint64_t unknown = h_.stats_.histogram_samples_skipped - unsupported_schema_;
+  if (unknown > 0) {
     h_.warnings_.push_back(fmt::format(
-        "{} native histogram samples ({} in WAL records, {} in m-mapped head chunks) were "
-        "skipped: promkit does not decode native histograms yet",
-        h_.stats_.histogram_samples_skipped, wal_histograms_, mmapped_histograms_));
+        "{} native histogram samples with an unknown schema were skipped (as upstream does)",
+        unknown));
+  }
+  if (unsupported_schema_ > 0) {
+    h_.warnings_.push_back(fmt::format(
+        "{} native histogram samples with a schema above 8 were skipped: reducing their "
+        "resolution (as upstream does) is not supported",
+        unsupported_schema_));
   }
 }
 

@@ -12,14 +12,15 @@
 //      that record's ref and drops what earlier records replayed into it (upstream resets the
 //      series: such samples were already compacted). Samples before min_valid_time, at or
 //      before the series' last m-mapped chunk, or not after the series' previous sample are
-//      dropped. Tombstones ending before min_valid_time are dropped.
+//      dropped. Tombstones ending before min_valid_time are dropped. Native histograms are
+//      appended into histogram chunks cut as upstream's head cuts them (histogram.h).
 //   3. the head's min time becomes max(min_valid_time, its lowest sample); chunks ending before
 //      it, series left without chunks and tombstones ending before it are dropped.
 // Differences from upstream, reported in warnings(): a record torn by the end of the last
 // segment (a crash, or a copy of a live directory) ends the replay there instead of failing;
-// native histogram samples are skipped (counted) since promkit does not decode them yet; the
-// out-of-order WBL (`wbl/`) and out-of-order m-mapped chunks are not read; and corrupt
-// chunks_head files are ignored from the bad one on rather than deleted.
+// native histograms with schemas 9..52 are skipped (counted) where upstream reduces their
+// resolution to schema 8; the out-of-order WBL (`wbl/`) and out-of-order m-mapped chunks are not
+// read; and corrupt chunks_head files are ignored from the bad one on rather than deleted.
 //
 // Nothing in the directory is written, created, locked or repaired.
 // Thread-safety: immutable after OpenReadOnly; queriers may be created and used from any thread
@@ -45,12 +46,14 @@ struct ReplayStats {
   int checkpoint = -1;     // index of the checkpoint read, -1 when none
   int first_segment = -1;  // WAL segments read
   int last_segment = -1;
-  uint64_t records = 0;                    // WAL records read, checkpoint included
-  uint64_t series_records = 0;             // series entries, duplicates included
-  uint64_t samples = 0;                    // float samples in the records
-  uint64_t samples_appended = 0;           // kept in the head
-  uint64_t samples_dropped = 0;            // too old, already m-mapped or out of order
-  uint64_t histogram_samples_skipped = 0;  // native histograms (WAL and m-mapped)
+  uint64_t records = 0;                     // WAL records read, checkpoint included
+  uint64_t series_records = 0;              // series entries, duplicates included
+  uint64_t samples = 0;                     // float samples in the records
+  uint64_t samples_appended = 0;            // kept in the head
+  uint64_t samples_dropped = 0;             // too old, already m-mapped or out of order (any type)
+  uint64_t histogram_samples = 0;           // native histogram samples in the records
+  uint64_t histogram_samples_appended = 0;  // kept in the head
+  uint64_t histogram_samples_skipped = 0;   // unknown schema, or above 8 (not supported)
   uint64_t tombstones = 0;
   uint64_t exemplars = 0;
   uint64_t metadata = 0;

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <type_traits>
 
 #include <fmt/core.h>
 
@@ -136,38 +137,98 @@ void PutLabels(std::string& out, const model::Labels& ls) {
   }
 }
 
-// Walks one native histogram (upstream DecodeHistogram / DecodeFloatHistogram) without keeping
-// it; returns whether upstream knows its schema.
-bool SkipHistogram(Decbuf& d, bool is_float) {
-  constexpr int32_t kCustomBucketsSchema = -53;
-  d.Byte();  // counter reset hint
-  auto schema = static_cast<int32_t>(d.Varint64());
-  d.Be64();  // zero threshold
-  if (is_float) {
-    d.Be64();  // zero count
-    d.Be64();  // count
+// One native histogram as records store it (upstream DecodeHistogram / DecodeFloatHistogram):
+// hint byte, varint schema, zero threshold f64, zero count and count (uvarints, or f64 for float
+// histograms), sum f64, positive then negative spans (uvarint count, each varint offset and
+// uvarint length), positive then negative buckets (uvarint count, each a varint delta or an
+// f64), and with schema -53 the custom bounds (uvarint count, f64 each).
+template <typename H>
+void DecodeHistogram(Decbuf& d, H* h) {
+  constexpr bool kFloat = std::is_same_v<H, model::FloatHistogram>;
+  h->counter_reset_hint = static_cast<model::CounterResetHint>(d.Byte() & 3);
+  h->schema = static_cast<int32_t>(d.Varint64());
+  h->zero_threshold = d.Be64Float();
+  if constexpr (kFloat) {
+    h->zero_count = d.Be64Float();
+    h->count = d.Be64Float();
   } else {
-    d.Uvarint64();
-    d.Uvarint64();
+    h->zero_count = d.Uvarint64();
+    h->count = d.Uvarint64();
   }
-  d.Be64();                               // sum
-  for (int side = 0; side < 2; ++side) {  // positive, then negative spans
-    uint64_t spans = d.Count(2);
-    for (uint64_t i = 0; i < spans && d.ok(); ++i) {
-      d.Varint64();   // offset
-      d.Uvarint32();  // length
+  h->sum = d.Be64Float();
+  for (std::vector<model::Span>* spans : {&h->positive_spans, &h->negative_spans}) {
+    spans->clear();
+    uint64_t n = d.Count(2);
+    for (uint64_t i = 0; i < n && d.ok(); ++i) {
+      model::Span sp;
+      sp.offset = static_cast<int32_t>(d.Varint64());
+      sp.length = d.Uvarint32();
+      spans->push_back(sp);
     }
   }
-  for (int side = 0; side < 2; ++side) {  // positive, then negative buckets
-    uint64_t buckets = d.Count(is_float ? 8 : 1);
-    for (uint64_t i = 0; i < buckets && d.ok(); ++i) is_float ? d.Be64() : d.Varint64();
+  for (auto* buckets : {&h->positive_buckets, &h->negative_buckets}) {
+    buckets->clear();
+    uint64_t n = d.Count(kFloat ? 8 : 1);
+    for (uint64_t i = 0; i < n && d.ok(); ++i) {
+      if constexpr (kFloat) {
+        buckets->push_back(d.Be64Float());
+      } else {
+        buckets->push_back(d.Varint64());
+      }
+    }
   }
-  if (schema == kCustomBucketsSchema) {
-    uint64_t values = d.Count(8);
-    for (uint64_t i = 0; i < values && d.ok(); ++i) d.Be64();
+  h->custom_values.clear();
+  if (model::IsCustomBucketsSchema(h->schema)) {
+    uint64_t n = d.Count(8);
+    for (uint64_t i = 0; i < n && d.ok(); ++i) h->custom_values.push_back(d.Be64Float());
   }
-  // Exponential schemas -9..52 (those above 8 reduced on read) or custom buckets.
-  return schema == kCustomBucketsSchema || (schema >= -9 && schema <= 52);
+}
+
+void DecodeOne(Decbuf& d, RefHistogramSample* s) {
+  if (s->is_float) {
+    DecodeHistogram(d, &s->fh);
+    s->known_schema = model::IsKnownSchema(s->fh.schema);
+  } else {
+    DecodeHistogram(d, &s->h);
+    s->known_schema = model::IsKnownSchema(s->h.schema);
+  }
+}
+
+template <typename H>
+void PutHistogram(std::string& out, const H& h) {
+  constexpr bool kFloat = std::is_same_v<H, model::FloatHistogram>;
+  out.push_back(static_cast<char>(h.counter_reset_hint));
+  util::PutVarint(out, h.schema);
+  util::PutBigEndian64(out, std::bit_cast<uint64_t>(h.zero_threshold));
+  if constexpr (kFloat) {
+    util::PutBigEndian64(out, std::bit_cast<uint64_t>(h.zero_count));
+    util::PutBigEndian64(out, std::bit_cast<uint64_t>(h.count));
+  } else {
+    util::PutUvarint(out, h.zero_count);
+    util::PutUvarint(out, h.count);
+  }
+  util::PutBigEndian64(out, std::bit_cast<uint64_t>(h.sum));
+  for (const auto* spans : {&h.positive_spans, &h.negative_spans}) {
+    util::PutUvarint(out, spans->size());
+    for (const model::Span& sp : *spans) {
+      util::PutVarint(out, sp.offset);
+      util::PutUvarint(out, sp.length);
+    }
+  }
+  for (const auto* buckets : {&h.positive_buckets, &h.negative_buckets}) {
+    util::PutUvarint(out, buckets->size());
+    for (auto b : *buckets) {
+      if constexpr (kFloat) {
+        util::PutBigEndian64(out, std::bit_cast<uint64_t>(b));
+      } else {
+        util::PutVarint(out, b);
+      }
+    }
+  }
+  if (model::IsCustomBucketsSchema(h.schema)) {
+    util::PutUvarint(out, h.custom_values.size());
+    for (double v : h.custom_values) util::PutBigEndian64(out, std::bit_cast<uint64_t>(v));
+  }
 }
 
 }  // namespace
@@ -373,7 +434,7 @@ util::Status DecodeHistogramSamples(std::string_view rec, std::vector<RefHistogr
       h.ref = base_ref + static_cast<uint64_t>(d.Varint64());
       h.t =
           static_cast<int64_t>(static_cast<uint64_t>(base_t) + static_cast<uint64_t>(d.Varint64()));
-      h.known_schema = SkipHistogram(d, is_float);
+      DecodeOne(d, &h);
       if (!d.ok()) break;
       out->push_back(h);
       ++n;
@@ -395,7 +456,7 @@ util::Status DecodeHistogramSamples(std::string_view rec, std::vector<RefHistogr
                                    static_cast<uint64_t>(d.Varint64()));
         if (d.Byte() > 1) d.Varint64();  // explicit start time
       }
-      h.known_schema = SkipHistogram(d, is_float);
+      DecodeOne(d, &h);
       if (!d.ok()) break;
       out->push_back(h);
       ref = h.ref;
@@ -425,6 +486,43 @@ std::string EncodeSamples(const std::vector<RefSample>& samples) {
     util::PutVarint(
         out, static_cast<int64_t>(static_cast<uint64_t>(s.t) - static_cast<uint64_t>(first.t)));
     util::PutBigEndian64(out, std::bit_cast<uint64_t>(s.v));
+  }
+  return out;
+}
+
+std::string EncodeHistogramSamples(RecordType type, const std::vector<RefHistogramSample>& hs) {
+  std::string out(1, static_cast<char>(type));
+  if (hs.empty()) return out;
+  const bool v2 =
+      type == RecordType::kHistogramSamplesV2 || type == RecordType::kFloatHistogramSamplesV2;
+  const RefHistogramSample& first = hs.front();
+  if (!v2) {
+    util::PutBigEndian64(out, first.ref);
+    util::PutBigEndian64(out, static_cast<uint64_t>(first.t));
+  } else {
+    util::PutVarint(out, static_cast<int64_t>(first.ref));
+    util::PutVarint(out, first.t);
+    util::PutVarint(out, 0);  // no start time
+  }
+  uint64_t prev_ref = first.ref;
+  for (size_t i = 0; i < hs.size(); ++i) {
+    const RefHistogramSample& s = hs[i];
+    if (!v2) {
+      util::PutVarint(out, static_cast<int64_t>(s.ref - first.ref));
+      util::PutVarint(
+          out, static_cast<int64_t>(static_cast<uint64_t>(s.t) - static_cast<uint64_t>(first.t)));
+    } else if (i > 0) {
+      util::PutVarint(out, static_cast<int64_t>(s.ref - prev_ref));
+      util::PutVarint(
+          out, static_cast<int64_t>(static_cast<uint64_t>(s.t) - static_cast<uint64_t>(first.t)));
+      out.push_back('\0');  // start-time marker: none
+    }
+    prev_ref = s.ref;
+    if (s.is_float) {
+      PutHistogram(out, s.fh);
+    } else {
+      PutHistogram(out, s.h);
+    }
   }
   return out;
 }

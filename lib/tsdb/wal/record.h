@@ -17,9 +17,12 @@
 //                 name, value)... }; fields UNIT and HELP are kept, others skipped
 //   7/9 histogram samples and 8/10 float histogram samples (9/10: custom buckets), laid out as
 //                 samples with a native histogram instead of the value; 12/13 their v2 forms,
-//                 laid out as samples v2. promkit does not decode native histograms yet: these
-//                 records are walked completely (so a bad one is reported, never misread) and
-//                 yield only each sample's series and timestamp.
+//                 laid out as samples v2 (the start-time marker follows the time delta). A
+//                 histogram: hint byte, varint schema, zero threshold f64, zero count and count
+//                 (uvarints; f64 for float histograms), sum f64, positive and negative spans
+//                 (uvarint count; varint offset, uvarint length each), positive and negative
+//                 buckets (uvarint count; varint deltas, or f64), and for schema -53 the custom
+//                 bounds (uvarint count; f64 each).
 //   5 mmap markers belong to the out-of-order WBL, which promkit does not replay.
 // Errors are plain ("decode samples: unexpected 3 bytes left in entry"); the replay adds the
 // segment and offset. Pure functions; thread-safe.
@@ -29,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/histogram.h"
 #include "model/labels.h"
 #include "tsdb/tombstones/tombstones.h"
 #include "util/status.h"
@@ -90,12 +94,14 @@ struct RefMetadata {
   std::string help;
 };
 
-// A native histogram sample, recognised but not decoded: which series and when.
+// A native histogram sample: `h` for integer histograms, `fh` when is_float.
 struct RefHistogramSample {
   uint64_t ref = 0;
   int64_t t = 0;
   bool is_float = false;     // a float histogram (types 8, 10, 13)
   bool known_schema = true;  // upstream skips samples whose schema it does not know
+  model::Histogram h;
+  model::FloatHistogram fh;
 };
 
 // Each appends the record's entries to `out` (which may hold a partial result on failure).
@@ -113,5 +119,7 @@ util::Status DecodeHistogramSamples(std::string_view rec, std::vector<RefHistogr
 std::string EncodeSeries(const std::vector<RefSeries>& series);
 std::string EncodeSamples(const std::vector<RefSample>& samples);
 std::string EncodeTombstones(const std::vector<RefTombstone>& stones);
+// A histogram record of `type` (7-10, 12 or 13; each sample's is_float must match it).
+std::string EncodeHistogramSamples(RecordType type, const std::vector<RefHistogramSample>& hs);
 
 }  // namespace promkit::tsdb::wal

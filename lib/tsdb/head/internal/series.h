@@ -11,14 +11,15 @@
 
 #include "model/labels.h"
 #include "tsdb/chunkenc/chunk.h"
+#include "tsdb/chunkenc/histogram.h"
 #include "tsdb/chunkenc/xor.h"
 #include "tsdb/tombstones/tombstones.h"
 
 namespace promkit::tsdb::head::internal {
 
 // One chunk of a series: m-mapped from chunks_head/ (data views the mapped file) or built from
-// replayed WAL samples (data owned). A native histogram run is kept as a placeholder that
-// orders later samples the way Prometheus does but is never decoded.
+// replayed WAL samples (data owned), in any of the XOR, histogram and float histogram
+// encodings.
 struct MemChunk {
   int64_t mint = 0;
   int64_t maxt = 0;
@@ -31,7 +32,10 @@ struct MemChunk {
   uint32_t num_samples = 0;
 
   std::string_view data() const { return from_file ? file_data : std::string_view(owned); }
-  bool decodable() const { return encoding == chunkenc::Encoding::kXor; }
+  bool decodable() const {
+    return encoding == chunkenc::Encoding::kXor || encoding == chunkenc::Encoding::kHistogram ||
+           encoding == chunkenc::Encoding::kFloatHistogram;
+  }
 };
 
 struct MemSeries {
@@ -46,8 +50,15 @@ struct MemSeries {
   // Max time of the m-mapped chunks: WAL samples up to it are already in them.
   int64_t mm_max_time = std::numeric_limits<int64_t>::min();
   tombstones::Intervals deleted;
-  // The XOR appender of chunks.back() while the replay appends floats to it; null otherwise.
+  // The appender of chunks.back() while the replay appends to it (one of the three, by the
+  // chunk's encoding); null otherwise.
   std::unique_ptr<chunkenc::XorEncoder> app;
+  std::unique_ptr<chunkenc::HistogramAppender> happ;
+  std::unique_ptr<chunkenc::FloatHistogramAppender> fhapp;
+  // Upstream memSeries.nextAt and histogramChunkHasComputedEndTime: when the open histogram
+  // chunk is due to be cut.
+  int64_t next_at = std::numeric_limits<int64_t>::min();
+  bool hist_end_computed = false;
 };
 
 }  // namespace promkit::tsdb::head::internal
