@@ -2086,6 +2086,14 @@ Result Engine::Exec(storage::Queryable& q, std::string_view query, int64_t start
             "integer",
             ErrorType::kBadData);
       EvalMatrix m = ev.Eval(expr);
+      if (!opts_.native_histogram_results) {
+        for (const EvalSeries& s : m) {
+          if (!s.histograms.empty()) {
+            Fail("native histogram results are not supported by this caller yet (series " +
+                 s.metric.ToString() + ")");
+          }
+        }
+      }
       const parser::ValueType type = expr->Type();
       if (!range && type == parser::ValueType::kVector) {
         res.value.kind = ValueKind::kVector;

@@ -30,9 +30,27 @@ class HistogramEngine : public ::testing::Test {
     st_.AppendHistogram(l, 60000, TestHistogram());
     st_.Append(model::Labels::FromStrings({"__name__", "f"}), 0, 7);
   }
+  static EngineOptions Opts() {
+    EngineOptions o;
+    o.native_histogram_results = true;
+    return o;
+  }
   storage::MemoryStorage st_;
-  Engine engine_;
+  Engine engine_{Opts()};
 };
+
+TEST(HistogramEngineResults, RefusedUnlessTheCallerReadsThem) {
+  storage::MemoryStorage st;
+  st.AppendHistogram(model::Labels::FromStrings({"__name__", "h"}), 0, TestHistogram());
+  Engine floats_only;
+  Result r = floats_only.InstantQuery(st, "h", 0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error.find("not supported"), std::string::npos) << r.error;
+  Result c = floats_only.InstantQuery(st, "histogram_count(h)", 0);
+  ASSERT_TRUE(c.ok()) << c.error;
+  ASSERT_EQ(c.value.vector.size(), 1u);
+  EXPECT_EQ(c.value.vector[0].f, 4);
+}
 
 TEST_F(HistogramEngine, SelectorsReturnHistograms) {
   Result r = engine_.InstantQuery(st_, "h", 60000);

@@ -120,6 +120,7 @@ EngineOptions UpstreamTestEngineOptions() {
   o.parser.duration_expr = true;
   o.parser.extended_range_selectors = true;
   o.parser.binop_fill_modifiers = true;
+  o.native_histogram_results = true;
   return o;
 }
 
