@@ -176,10 +176,14 @@ void AppendValue(std::string& out, const Value& v) {
         if (i > 0) out += ',';
         out += "{\"metric\":";
         AppendLabels(out, s.metric);
-        out += ",\"value\":[";
+        out += s.h != nullptr ? ",\"histogram\":[" : ",\"value\":[";
         AppendApiTimestamp(out, s.t);
         out += ',';
-        AppendApiFloat(out, s.f);
+        if (s.h != nullptr) {
+          AppendApiHistogram(out, *s.h);
+        } else {
+          AppendApiFloat(out, s.f);
+        }
         out += "]}";
       }
       out += ']';
@@ -199,6 +203,14 @@ void AppendValue(std::string& out, const Value& v) {
           out += ']';
         }
         if (!s.floats.empty()) out += ']';
+        for (size_t j = 0; j < s.histograms.size(); ++j) {
+          out += j == 0 ? ",\"histograms\":[[" : ",[";
+          AppendApiTimestamp(out, s.histograms[j].t);
+          out += ',';
+          AppendApiHistogram(out, *s.histograms[j].h);
+          out += ']';
+        }
+        if (!s.histograms.empty()) out += ']';
         out += '}';
       }
       out += ']';
@@ -210,6 +222,33 @@ void AppendValue(std::string& out, const Value& v) {
 }
 
 }  // namespace
+
+void AppendApiHistogram(std::string& out, const model::FloatHistogram& h) {
+  out += "{\"count\":";
+  AppendApiFloat(out, h.count);
+  out += ",\"sum\":";
+  AppendApiFloat(out, h.sum);
+  bool found = false;
+  model::AllBucketsIter it = h.AllBucketIterator();
+  while (it.Next()) {
+    const model::Bucket b = it.At();
+    if (b.count == 0) continue;
+    out += found ? ",[" : ",\"buckets\":[[";
+    found = true;
+    // Boundary rule: 0 (lower,upper], 1 [lower,upper), 2 (lower,upper), 3 [lower,upper].
+    int rule = b.lower_inclusive ? (b.upper_inclusive ? 3 : 1) : (b.upper_inclusive ? 0 : 2);
+    out += static_cast<char>('0' + rule);
+    out += ',';
+    AppendApiFloat(out, b.lower);
+    out += ',';
+    AppendApiFloat(out, b.upper);
+    out += ',';
+    AppendApiFloat(out, b.count);
+    out += ']';
+  }
+  if (found) out += ']';
+  out += '}';
+}
 
 void AppendApiFloat(std::string& out, double v) {
   out += '"';

@@ -75,6 +75,9 @@ std::string EncodeApiResponse(const ApiResponse& r);
 // a sample value as json-iterator writes it (quoted; 'e' below 1e-6 and from 1e21), and a
 // timestamp as seconds with exactly three decimals when not whole ("1700000000.500").
 void AppendApiFloat(std::string& out, double v);
+// A native histogram as the API prints it (upstream jsonutil.MarshalHistogram): {"count":"..",
+// "sum":"..","buckets":[[boundary rule,"lower","upper","count"],...]}, empty buckets omitted.
+void AppendApiHistogram(std::string& out, const model::FloatHistogram& h);
 void AppendApiTimestamp(std::string& out, int64_t ms);
 
 }  // namespace promkit::promql

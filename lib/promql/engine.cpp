@@ -190,6 +190,13 @@ struct QueryCtx {
 
 int64_t DurationMs(int64_t ns) { return ns / 1000000; }
 
+// What histogram points count for against the sample limit (upstream HPoint.size()).
+int64_t HistogramSamples(const std::vector<HPoint>& hs) {
+  int64_t n = 0;
+  for (const HPoint& p : hs) n += (p.h->Size() + 8) / 16;
+  return n;
+}
+
 // A Go-heap over indices with a "less" (container/heap's up/down).
 template <typename Less>
 void HeapUp(std::vector<Sample>& h, size_t j, Less less) {
@@ -250,12 +257,21 @@ class Evaluator {
     std::vector<std::vector<int>> sigs;    // per argument, the signature ordinal of each sample
     std::vector<std::vector<int>> series;  // per argument, the input series of each sample
   };
+  // Evaluates `exprs` and calls fn step by step. Histogram samples reach fn only with hist_ok;
+  // otherwise they fail the query ("... not supported yet in <what>").
   template <typename F>
   EvalMatrix RangeEval(const std::vector<const parser::Expr*>& exprs,
-                       const parser::VectorMatching* matching, F&& fn);
+                       const parser::VectorMatching* matching, std::string_view what, bool hist_ok,
+                       F&& fn);
   EvalMatrix CollectSteps(std::vector<std::pair<int64_t, Vector>>& steps);
 
   EvalMatrix EvalVectorSelector(const parser::VectorSelector& vs);
+  void SelectMixed(const std::vector<FPoint>& pts, const std::vector<HPoint>& hpts,
+                   std::optional<int64_t> at, int64_t offset, int64_t lookback,
+                   EvalSeries& s) const;
+  // Fails with a "not supported" error when `m` holds histogram samples (for the operations
+  // that do not handle them yet, so they never give a wrong answer).
+  static void RejectHistograms(const EvalMatrix& m, std::string_view what);
   EvalMatrix EvalMatrixSelector(const parser::MatrixSelector& ms);
   EvalMatrix EvalSubquery(const parser::SubqueryExpr& sq);
   EvalMatrix EvalCall(const parser::Call& c);
@@ -295,8 +311,8 @@ class Evaluator {
   double EvalDuration(const parser::DurationExpr& d) const;
   int64_t DurationExprMs(const parser::DurationExpr& d, bool allow_negative) const;
 
-  // Calls fn(labels, points) for every series `vs` selects, with its samples in [mint, maxt]
-  // (staleness markers included).
+  // Calls fn(labels, float points, histogram points) for every series `vs` selects, with its
+  // samples in [mint, maxt] (staleness markers included).
   template <typename F>
   void ForEachSeries(const parser::VectorSelector& vs, int64_t mint, int64_t maxt, F&& fn);
 
@@ -407,22 +423,27 @@ void Evaluator::ForEachSeries(const parser::VectorSelector& vs, int64_t mint, in
   storage::SelectHints hints{mint, maxt};
   std::unique_ptr<storage::SeriesSet> set = ctx_->querier->Select(true, &hints, vs.matchers);
   std::vector<FPoint> pts;
+  std::vector<HPoint> hpts;
   while (set->Next()) {
     ctx_->CheckDeadline();
     const storage::Series& s = set->At();
     std::unique_ptr<storage::SampleIterator> it = s.Iterator();
     pts.clear();
+    hpts.clear();
     storage::ValueType vt = it->Seek(mint);
     while (vt != storage::ValueType::kNone && it->AtT() <= maxt) {
       if (vt != storage::ValueType::kFloat) {
-        Fail("native histogram samples are not supported yet (series " + s.Labels().ToString() +
-             ")");
+        auto h = std::make_shared<model::FloatHistogram>();
+        it->AtFloatHistogram(h.get());
+        hpts.push_back(HPoint{it->AtT(), std::move(h)});
+        vt = it->Next();
+        continue;
       }
       vt = it->AppendFloats(maxt, pts);
     }
     if (util::Status st = it->Err(); !st.ok())
       Fail(std::string(st.message()), ErrorType::kInternal);
-    fn(s.Labels(), pts);
+    fn(s.Labels(), pts, hpts);
   }
   if (util::Status st = set->Err(); !st.ok()) {
     Fail("expanding series: " + std::string(st.message()), ErrorType::kInternal);
@@ -468,6 +489,7 @@ EvalMatrix Evaluator::Eval(const parser::Expr* e) {
       const auto& u = *static_cast<const parser::UnaryExpr*>(e);
       EvalMatrix m = Eval(u.expr.get());
       if (u.op == ItemType::kSub) {
+        RejectHistograms(m, "unary minus");
         for (EvalSeries& s : m) {
           s.metric = internal::DropMetadata(s.metric);
           for (FPoint& p : s.floats) p.f = -p.f;
@@ -507,6 +529,7 @@ EvalMatrix Evaluator::MergeSameLabelsets(EvalMatrix m) {
     }
     EvalSeries& base = out[it->second];
     base.floats.insert(base.floats.end(), s.floats.begin(), s.floats.end());
+    base.histograms.insert(base.histograms.end(), s.histograms.begin(), s.histograms.end());
   }
   for (EvalSeries& s : out) {
     std::sort(s.floats.begin(), s.floats.end(),
@@ -516,8 +539,45 @@ EvalMatrix Evaluator::MergeSameLabelsets(EvalMatrix m) {
         Fail("vector cannot contain metrics with the same labelset");
       }
     }
+    if (s.histograms.empty()) continue;
+    std::sort(s.histograms.begin(), s.histograms.end(),
+              [](const HPoint& a, const HPoint& b) { return a.t < b.t; });
+    std::vector<int64_t> ts;
+    for (const FPoint& p : s.floats) ts.push_back(p.t);
+    for (const HPoint& p : s.histograms) ts.push_back(p.t);
+    std::sort(ts.begin(), ts.end());
+    if (std::adjacent_find(ts.begin(), ts.end()) != ts.end()) {
+      Fail("vector cannot contain metrics with the same labelset");
+    }
   }
   return out;
+}
+
+// Instant-vector selection over a series with histogram samples: at each step the latest sample
+// (float or histogram) within the lookback, unless it is a staleness marker.
+void Evaluator::SelectMixed(const std::vector<FPoint>& pts, const std::vector<HPoint>& hpts,
+                            std::optional<int64_t> at, int64_t offset, int64_t lookback,
+                            EvalSeries& s) const {
+  size_t fi = 0, hi = 0;
+  for (int64_t ts = start_; ts <= end_; ts += interval_) {
+    const int64_t ref = (at ? *at : ts) - offset;
+    while (fi < pts.size() && pts[fi].t <= ref) ++fi;
+    while (hi < hpts.size() && hpts[hi].t <= ref) ++hi;
+    const FPoint* f = fi > 0 ? &pts[fi - 1] : nullptr;
+    const HPoint* h = hi > 0 ? &hpts[hi - 1] : nullptr;
+    if (f != nullptr && h != nullptr) {
+      if (f->t > h->t) {
+        h = nullptr;
+      } else {
+        f = nullptr;
+      }
+    }
+    if (f != nullptr) {
+      if (f->t > ref - lookback && !IsStaleNaN(f->f)) s.floats.push_back({ts, f->f});
+    } else if (h != nullptr) {
+      if (h->t > ref - lookback && !IsStaleNaN(h->h->sum)) s.histograms.push_back({ts, h->h});
+    }
+  }
 }
 
 EvalMatrix Evaluator::EvalVectorSelector(const parser::VectorSelector& vs) {
@@ -527,24 +587,30 @@ EvalMatrix Evaluator::EvalVectorSelector(const parser::VectorSelector& vs) {
   const int64_t first_ref = (at ? *at : start_) - offset;
   const int64_t last_ref = (at ? *at : end_) - offset;
   EvalMatrix out;
-  ForEachSeries(vs, first_ref - lookback + 1, last_ref,
-                [&](const model::Labels& labels, const std::vector<FPoint>& pts) {
-                  EvalSeries s;
-                  size_t idx = 0;  // number of points with t <= ref
-                  for (int64_t ts = start_; ts <= end_; ts += interval_) {
-                    const int64_t ref = (at ? *at : ts) - offset;
-                    while (idx < pts.size() && pts[idx].t <= ref) ++idx;
-                    if (idx == 0) continue;
-                    const FPoint& p = pts[idx - 1];
-                    if (p.t <= ref - lookback || IsStaleNaN(p.f)) continue;
-                    s.floats.push_back({ts, p.f});
-                  }
-                  if (!s.floats.empty()) {
-                    ctx_->AddSamples(static_cast<int64_t>(s.floats.size()));
-                    s.metric = labels;
-                    out.push_back(std::move(s));
-                  }
-                });
+  ForEachSeries(
+      vs, first_ref - lookback + 1, last_ref,
+      [&](const model::Labels& labels, const std::vector<FPoint>& pts,
+          const std::vector<HPoint>& hpts) {
+        EvalSeries s;
+        if (!hpts.empty()) {
+          SelectMixed(pts, hpts, at, offset, lookback, s);
+        } else {
+          size_t idx = 0;  // number of points with t <= ref
+          for (int64_t ts = start_; ts <= end_; ts += interval_) {
+            const int64_t ref = (at ? *at : ts) - offset;
+            while (idx < pts.size() && pts[idx].t <= ref) ++idx;
+            if (idx == 0) continue;
+            const FPoint& p = pts[idx - 1];
+            if (p.t <= ref - lookback || IsStaleNaN(p.f)) continue;
+            s.floats.push_back({ts, p.f});
+          }
+        }
+        if (!s.floats.empty() || !s.histograms.empty()) {
+          ctx_->AddSamples(static_cast<int64_t>(s.floats.size()) + HistogramSamples(s.histograms));
+          s.metric = labels;
+          out.push_back(std::move(s));
+        }
+      });
   return out;
 }
 
@@ -556,18 +622,23 @@ EvalMatrix Evaluator::EvalMatrixSelector(const parser::MatrixSelector& ms) {
   const int64_t maxt = (at ? *at : start_) - OffsetMs(vs.mods);
   const int64_t mint = maxt - range;
   EvalMatrix out;
-  ForEachSeries(vs, mint + 1, maxt,
-                [&](const model::Labels& labels, const std::vector<FPoint>& pts) {
-                  EvalSeries s;
-                  for (const FPoint& p : pts) {
-                    if (p.t > mint && !IsStaleNaN(p.f)) s.floats.push_back(p);
-                  }
-                  if (!s.floats.empty()) {
-                    ctx_->AddSamples(static_cast<int64_t>(s.floats.size()));
-                    s.metric = labels;
-                    out.push_back(std::move(s));
-                  }
-                });
+  ForEachSeries(
+      vs, mint + 1, maxt,
+      [&](const model::Labels& labels, const std::vector<FPoint>& pts,
+          const std::vector<HPoint>& hpts) {
+        EvalSeries s;
+        for (const FPoint& p : pts) {
+          if (p.t > mint && !IsStaleNaN(p.f)) s.floats.push_back(p);
+        }
+        for (const HPoint& p : hpts) {
+          if (p.t > mint && !IsStaleNaN(p.h->sum)) s.histograms.push_back(p);
+        }
+        if (!s.floats.empty() || !s.histograms.empty()) {
+          ctx_->AddSamples(static_cast<int64_t>(s.floats.size()) + HistogramSamples(s.histograms));
+          s.metric = labels;
+          out.push_back(std::move(s));
+        }
+      });
   return out;
 }
 
@@ -611,13 +682,23 @@ std::vector<double> Evaluator::ScalarPerStep(const parser::Expr* e) {
   return out;
 }
 
+void Evaluator::RejectHistograms(const EvalMatrix& m, std::string_view what) {
+  for (const EvalSeries& s : m) {
+    if (!s.histograms.empty()) {
+      Fail(fmt::format("native histogram samples are not supported yet in {}", what));
+    }
+  }
+}
+
 template <typename F>
 EvalMatrix Evaluator::RangeEval(const std::vector<const parser::Expr*>& exprs,
-                                const parser::VectorMatching* matching, F&& fn) {
+                                const parser::VectorMatching* matching, std::string_view what,
+                                bool hist_ok, F&& fn) {
   std::vector<EvalMatrix> mats(exprs.size());
   for (size_t i = 0; i < exprs.size(); ++i) {
     if (exprs[i] == nullptr || exprs[i]->Type() == parser::ValueType::kString) continue;
     mats[i] = Eval(exprs[i]);
+    if (!hist_ok) RejectHistograms(mats[i], what);
   }
   // Join signatures, as ordinals shared by all arguments.
   std::vector<std::vector<int>> series_sig(exprs.size());
@@ -633,8 +714,11 @@ EvalMatrix Evaluator::RangeEval(const std::vector<const parser::Expr*>& exprs,
       }
     }
   }
-  std::vector<std::vector<size_t>> cursors(exprs.size());
-  for (size_t i = 0; i < exprs.size(); ++i) cursors[i].assign(mats[i].size(), 0);
+  std::vector<std::vector<size_t>> cursors(exprs.size()), hcursors(exprs.size());
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    cursors[i].assign(mats[i].size(), 0);
+    if (hist_ok) hcursors[i].assign(mats[i].size(), 0);
+  }
 
   StepArgs args;
   args.vecs.resize(exprs.size());
@@ -659,6 +743,17 @@ EvalMatrix Evaluator::RangeEval(const std::vector<const parser::Expr*>& exprs,
             args.series[i].push_back(static_cast<int>(si));
           }
           ++c;
+        } else if (!s.histograms.empty()) {
+          // Histogram points are only read by callers that asked for them (hist_ok).
+          size_t& hc = hcursors[i][si];
+          if (hc < s.histograms.size() && s.histograms[hc].t == ts) {
+            v.push_back(Sample{s.metric, ts, 0, s.histograms[hc].h});
+            if (matching != nullptr) {
+              args.sigs[i].push_back(series_sig[i][si]);
+              args.series[i].push_back(static_cast<int>(si));
+            }
+            ++hc;
+          }
         }
       }
     }
@@ -701,10 +796,15 @@ EvalMatrix Evaluator::CollectSteps(std::vector<std::pair<int64_t, Vector>>& step
         result.push_back(std::move(es));
       }
       EvalSeries& es = result[it->second];
-      if (!es.floats.empty() && es.floats.back().t == ts) {
+      if ((!es.floats.empty() && es.floats.back().t == ts) ||
+          (!es.histograms.empty() && es.histograms.back().t == ts)) {
         Fail("vector cannot contain metrics with the same labelset");
       }
-      es.floats.push_back({ts, s.f});
+      if (s.h != nullptr) {
+        es.histograms.push_back({ts, std::move(s.h)});
+      } else {
+        es.floats.push_back({ts, s.f});
+      }
     }
   }
   return result;
@@ -747,10 +847,12 @@ EvalMatrix Evaluator::EvalCall(const parser::Call& c) {
   std::vector<const parser::Expr*> exprs;
   for (const parser::ExprPtr& a : c.args) exprs.push_back(a.get());
   internal::InstantCall ic{&c, 0, start_ != end_, ctx_->annos};
-  return RangeEval(exprs, nullptr, [&](StepArgs& args, int64_t ts, Vector& out) {
-    ic.ts = ts;
-    fn(args.vecs, ic, out);
-  });
+  const std::string what = fmt::format("{}()", name);
+  return RangeEval(exprs, nullptr, what, internal::InstantFuncTakesHistograms(name),
+                   [&](StepArgs& args, int64_t ts, Vector& out) {
+                     ic.ts = ts;
+                     fn(args.vecs, ic, out);
+                   });
 }
 
 EvalMatrix Evaluator::EvalTimestampOfSelector(const parser::Call& c,
@@ -765,17 +867,29 @@ EvalMatrix Evaluator::EvalTimestampOfSelector(const parser::Call& c,
   for (int64_t ts = start_; ts <= end_; ts += interval_) steps.emplace_back(ts, Vector{});
   ForEachSeries(
       vs, first_ref - lookback + 1, last_ref,
-      [&](const model::Labels& labels, const std::vector<FPoint>& pts) {
-        size_t idx = 0;
+      [&](const model::Labels& labels, const std::vector<FPoint>& pts,
+          const std::vector<HPoint>& hpts) {
+        size_t idx = 0, hidx = 0;
         size_t step = 0;
         const model::Labels out_labels = internal::DropMetadata(labels);
         for (int64_t ts = start_; ts <= end_; ts += interval_, ++step) {
           const int64_t ref = (at ? *at : ts) - offset;
           while (idx < pts.size() && pts[idx].t <= ref) ++idx;
-          if (idx == 0) continue;
-          const FPoint& p = pts[idx - 1];
-          if (p.t <= ref - lookback || IsStaleNaN(p.f)) continue;
-          steps[step].second.push_back(Sample{out_labels, ts, static_cast<double>(p.t) / 1000});
+          while (hidx < hpts.size() && hpts[hidx].t <= ref) ++hidx;
+          const FPoint* f = idx > 0 ? &pts[idx - 1] : nullptr;
+          const HPoint* h = hidx > 0 ? &hpts[hidx - 1] : nullptr;
+          int64_t t = 0;
+          if (f != nullptr && (h == nullptr || f->t > h->t)) {
+            if (IsStaleNaN(f->f)) continue;
+            t = f->t;
+          } else if (h != nullptr) {
+            if (IsStaleNaN(h->h->sum)) continue;
+            t = h->t;
+          } else {
+            continue;
+          }
+          if (t <= ref - lookback) continue;
+          steps[step].second.push_back(Sample{out_labels, ts, static_cast<double>(t) / 1000});
         }
       });
   if (start_ == end_) {
@@ -913,16 +1027,65 @@ EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg
     (*sink)(s);
   };
 
+  // A series with histogram samples: only the functions that read no values (or return the
+  // last one) handle them so far; the others fail rather than give a wrong answer.
+  auto process_hist = [&](const model::Labels& labels, std::span<const FPoint> pts,
+                          std::span<const HPoint> hpts) {
+    // Streamed aggregations fold floats only: they start over the collected way, which
+    // handles (or refuses) histograms.
+    if (sink != nullptr) throw AbandonStreaming{};
+    const bool count = name == "count_over_time", present = name == "present_over_time",
+               last = name == "last_over_time";
+    if (!count && !present && !last) {
+      Fail(fmt::format("native histogram samples are not supported yet in {}()", name));
+    }
+    EvalSeries s;
+    size_t flo = 0, fhi = 0, hlo = 0, hhi = 0;
+    for (int64_t ts = start_; ts <= end_; ts += interval_) {
+      const int64_t ref = (at ? *at : ts) - offset;
+      const int64_t mint = ref - range;
+      while (fhi < pts.size() && pts[fhi].t <= ref) ++fhi;
+      while (flo < fhi && pts[flo].t <= mint) ++flo;
+      while (hhi < hpts.size() && hpts[hhi].t <= ref) ++hhi;
+      while (hlo < hhi && hpts[hlo].t <= mint) ++hlo;
+      const size_t n = (fhi - flo) + (hhi - hlo);
+      if (n == 0) continue;
+      if (count) {
+        s.floats.push_back({ts, static_cast<double>(n)});
+      } else if (present) {
+        s.floats.push_back({ts, 1});
+      } else if (hhi > hlo && (fhi == flo || hpts[hhi - 1].t > pts[fhi - 1].t)) {
+        s.histograms.push_back({ts, hpts[hhi - 1].h});
+      } else {
+        s.floats.push_back({ts, pts[fhi - 1].f});
+      }
+    }
+    if (s.floats.empty() && s.histograms.empty()) return;
+    ctx_->AddSamples(static_cast<int64_t>(s.floats.size()) + HistogramSamples(s.histograms));
+    s.metric = drop_name ? internal::DropMetadata(labels) : labels;
+    out.push_back(std::move(s));
+  };
+
   if (vs != nullptr) {
     const int64_t first_ref = (at ? *at : start_) - offset;
     const int64_t last_ref = (at ? *at : end_) - offset;
     std::vector<FPoint> clean;
+    std::vector<HPoint> hclean;
     ForEachSeries(*vs, first_ref - range + 1, last_ref,
-                  [&](const model::Labels& labels, const std::vector<FPoint>& pts) {
+                  [&](const model::Labels& labels, const std::vector<FPoint>& pts,
+                      const std::vector<HPoint>& hpts) {
                     clean.resize(pts.size());
                     auto kept = std::copy_if(pts.begin(), pts.end(), clean.begin(),
                                              [](const FPoint& p) { return !IsStaleNaN(p.f); });
                     clean.resize(static_cast<size_t>(kept - clean.begin()));
+                    if (!hpts.empty()) {
+                      hclean.clear();
+                      for (const HPoint& p : hpts) {
+                        if (!IsStaleNaN(p.h->sum)) hclean.push_back(p);
+                      }
+                      process_hist(labels, clean, hclean);
+                      return;
+                    }
                     process(labels, clean);
                   });
   } else {
@@ -931,9 +1094,17 @@ EvalMatrix Evaluator::EvalRangeFunction(const parser::Call& c, size_t matrix_arg
     if (step <= 0) Fail("zero or negative subquery step", ErrorType::kBadData);
     Evaluator child = SubqueryEvaluator(ctx_, *this, offset, at, range, step);
     EvalMatrix inner = child.Eval(sq->expr.get());
-    for (EvalSeries& s : inner) process(s.metric, s.floats);
+    for (EvalSeries& s : inner) {
+      if (!s.histograms.empty()) {
+        process_hist(s.metric, s.floats, s.histograms);
+      } else {
+        process(s.metric, s.floats);
+      }
+    }
     int64_t inner_samples = 0;
-    for (const EvalSeries& s : inner) inner_samples += static_cast<int64_t>(s.floats.size());
+    for (const EvalSeries& s : inner) {
+      inner_samples += static_cast<int64_t>(s.floats.size()) + HistogramSamples(s.histograms);
+    }
     ctx_->current_samples -= inner_samples;
   }
 
@@ -1055,23 +1226,25 @@ EvalMatrix Evaluator::EvalCountValues(const parser::AggregateExpr& a,
     grouping.push_back(label);
     std::sort(grouping.begin(), grouping.end());
   }
-  return RangeEval({a.expr.get()}, nullptr, [&](StepArgs& args, int64_t ts, Vector& out) {
-    std::unordered_map<std::string, size_t> index;
-    std::vector<std::pair<model::Labels, int>> groups;
-    for (const Sample& s : args.vecs[0]) {
-      model::LabelsBuilder b(s.metric);
-      b.Set(label, util::FormatFloat(s.f, 'f', -1));
-      model::Labels metric = b.Build();
-      model::Labels g = GroupingLabels(metric, grouping, a.without);
-      auto [it, inserted] = index.emplace(std::string(g.encoded()), groups.size());
-      if (inserted) {
-        groups.emplace_back(std::move(g), 1);
-      } else {
-        groups[it->second].second++;
-      }
-    }
-    for (auto& [l, n] : groups) out.push_back(Sample{std::move(l), ts, static_cast<double>(n)});
-  });
+  return RangeEval({a.expr.get()}, nullptr, "count_values()", false,
+                   [&](StepArgs& args, int64_t ts, Vector& out) {
+                     std::unordered_map<std::string, size_t> index;
+                     std::vector<std::pair<model::Labels, int>> groups;
+                     for (const Sample& s : args.vecs[0]) {
+                       model::LabelsBuilder b(s.metric);
+                       b.Set(label, util::FormatFloat(s.f, 'f', -1));
+                       model::Labels metric = b.Build();
+                       model::Labels g = GroupingLabels(metric, grouping, a.without);
+                       auto [it, inserted] = index.emplace(std::string(g.encoded()), groups.size());
+                       if (inserted) {
+                         groups.emplace_back(std::move(g), 1);
+                       } else {
+                         groups[it->second].second++;
+                       }
+                     }
+                     for (auto& [l, n] : groups)
+                       out.push_back(Sample{std::move(l), ts, static_cast<double>(n)});
+                   });
 }
 
 // The most accumulators (groups x steps) the series-at-a-time aggregations may allocate; above
@@ -1188,6 +1361,7 @@ EvalMatrix Evaluator::EvalAggregate(const parser::AggregateExpr& a) {
     if (std::optional<EvalMatrix> m = AggregateStreaming(a, grouping)) return std::move(*m);
   }
   EvalMatrix input = Eval(a.expr.get());
+  RejectHistograms(input, fmt::format("{}()", parser::ItemTypeString(a.op)));
 
   // Series -> group.
   std::unordered_map<std::string, size_t> group_index;
@@ -1776,7 +1950,8 @@ EvalMatrix Evaluator::EvalBinary(const parser::BinaryExpr& e) {
   using VT = parser::ValueType;
   if (lt == VT::kScalar && rt == VT::kScalar) {
     return RangeEval(
-        {e.lhs.get(), e.rhs.get()}, nullptr, [&](StepArgs& a, int64_t ts, Vector& out) {
+        {e.lhs.get(), e.rhs.get()}, nullptr, "binary operators", false,
+        [&](StepArgs& a, int64_t ts, Vector& out) {
           out.push_back(Sample{{}, ts, ScalarBinop(e.op, a.vecs[0][0].f, a.vecs[1][0].f)});
         });
   }
@@ -1784,63 +1959,68 @@ EvalMatrix Evaluator::EvalBinary(const parser::BinaryExpr& e) {
     const parser::VectorMatching& m = *e.matching;
     switch (e.op) {
       case ItemType::kLand:
-        return RangeEval({e.lhs.get(), e.rhs.get()}, &m, [&](StepArgs& a, int64_t, Vector& out) {
-          if (a.vecs[0].empty() || a.vecs[1].empty()) return;
-          std::unordered_map<int, bool> present;
-          for (int s : a.sigs[1]) present[s] = true;
-          for (size_t i = 0; i < a.vecs[0].size(); ++i) {
-            if (present.count(a.sigs[0][i])) out.push_back(a.vecs[0][i]);
-          }
-        });
+        return RangeEval({e.lhs.get(), e.rhs.get()}, &m, "set operators", true,
+                         [&](StepArgs& a, int64_t, Vector& out) {
+                           if (a.vecs[0].empty() || a.vecs[1].empty()) return;
+                           std::unordered_map<int, bool> present;
+                           for (int s : a.sigs[1]) present[s] = true;
+                           for (size_t i = 0; i < a.vecs[0].size(); ++i) {
+                             if (present.count(a.sigs[0][i])) out.push_back(a.vecs[0][i]);
+                           }
+                         });
       case ItemType::kLor:
-        return RangeEval({e.lhs.get(), e.rhs.get()}, &m, [&](StepArgs& a, int64_t, Vector& out) {
-          std::unordered_map<int, bool> present;
-          for (size_t i = 0; i < a.vecs[0].size(); ++i) {
-            present[a.sigs[0][i]] = true;
-            out.push_back(a.vecs[0][i]);
-          }
-          for (size_t i = 0; i < a.vecs[1].size(); ++i) {
-            if (!present.count(a.sigs[1][i])) out.push_back(a.vecs[1][i]);
-          }
-        });
+        return RangeEval({e.lhs.get(), e.rhs.get()}, &m, "set operators", true,
+                         [&](StepArgs& a, int64_t, Vector& out) {
+                           std::unordered_map<int, bool> present;
+                           for (size_t i = 0; i < a.vecs[0].size(); ++i) {
+                             present[a.sigs[0][i]] = true;
+                             out.push_back(a.vecs[0][i]);
+                           }
+                           for (size_t i = 0; i < a.vecs[1].size(); ++i) {
+                             if (!present.count(a.sigs[1][i])) out.push_back(a.vecs[1][i]);
+                           }
+                         });
       case ItemType::kLunless:
-        return RangeEval({e.lhs.get(), e.rhs.get()}, &m, [&](StepArgs& a, int64_t, Vector& out) {
-          std::unordered_map<int, bool> present;
-          for (int s : a.sigs[1]) present[s] = true;
-          for (size_t i = 0; i < a.vecs[0].size(); ++i) {
-            if (!present.count(a.sigs[0][i])) out.push_back(a.vecs[0][i]);
-          }
-        });
+        return RangeEval({e.lhs.get(), e.rhs.get()}, &m, "set operators", true,
+                         [&](StepArgs& a, int64_t, Vector& out) {
+                           std::unordered_map<int, bool> present;
+                           for (int s : a.sigs[1]) present[s] = true;
+                           for (size_t i = 0; i < a.vecs[0].size(); ++i) {
+                             if (!present.count(a.sigs[0][i])) out.push_back(a.vecs[0][i]);
+                           }
+                         });
       default: {
         MetricCache cache;
-        return RangeEval({e.lhs.get(), e.rhs.get()}, &m, [&](StepArgs& a, int64_t, Vector& out) {
-          out = VectorBinop(e, a.vecs[0], a.vecs[1], a.sigs[0], a.sigs[1], a.series[0], a.series[1],
-                            cache);
-        });
+        return RangeEval({e.lhs.get(), e.rhs.get()}, &m, "binary operators", false,
+                         [&](StepArgs& a, int64_t, Vector& out) {
+                           out = VectorBinop(e, a.vecs[0], a.vecs[1], a.sigs[0], a.sigs[1],
+                                             a.series[0], a.series[1], cache);
+                         });
       }
     }
   }
   const bool scalar_left = lt == VT::kScalar;
-  return RangeEval({e.lhs.get(), e.rhs.get()}, nullptr, [&](StepArgs& a, int64_t, Vector& out) {
-    Vector& vec = scalar_left ? a.vecs[1] : a.vecs[0];
-    const double scalar = scalar_left ? a.vecs[0][0].f : a.vecs[1][0].f;
-    for (Sample& s : vec) {
-      double l = s.f, r = scalar;
-      if (scalar_left) std::swap(l, r);
-      bool keep;
-      double v = Arith(e.op, l, r, keep);
-      if (IsComparison(e.op) && scalar_left) v = r;
-      if (e.return_bool) {
-        v = keep ? 1.0 : 0.0;
-        keep = true;
-      }
-      if (!keep) continue;
-      model::Labels metric = (ChangesMetricSchema(e.op) || e.return_bool)
-                                 ? internal::DropMetadata(s.metric)
-                                 : s.metric;
-      out.push_back(Sample{std::move(metric), s.t, v});
-    }
-  });
+  return RangeEval({e.lhs.get(), e.rhs.get()}, nullptr, "binary operators", false,
+                   [&](StepArgs& a, int64_t, Vector& out) {
+                     Vector& vec = scalar_left ? a.vecs[1] : a.vecs[0];
+                     const double scalar = scalar_left ? a.vecs[0][0].f : a.vecs[1][0].f;
+                     for (Sample& s : vec) {
+                       double l = s.f, r = scalar;
+                       if (scalar_left) std::swap(l, r);
+                       bool keep;
+                       double v = Arith(e.op, l, r, keep);
+                       if (IsComparison(e.op) && scalar_left) v = r;
+                       if (e.return_bool) {
+                         v = keep ? 1.0 : 0.0;
+                         keep = true;
+                       }
+                       if (!keep) continue;
+                       model::Labels metric = (ChangesMetricSchema(e.op) || e.return_bool)
+                                                  ? internal::DropMetadata(s.metric)
+                                                  : s.metric;
+                       out.push_back(Sample{std::move(metric), s.t, v});
+                     }
+                   });
 }
 
 // Statements whose tree needs features this engine does not evaluate yet.
@@ -2049,12 +2229,25 @@ Result Engine::Exec(storage::Queryable& q, std::string_view query, int64_t start
             "integer",
             ErrorType::kBadData);
       EvalMatrix m = ev.Eval(expr);
+      if (!opts_.native_histogram_results) {
+        for (const EvalSeries& s : m) {
+          if (!s.histograms.empty()) {
+            Fail("native histogram results are not supported by this caller yet (series " +
+                 s.metric.ToString() + ")");
+          }
+        }
+      }
       const parser::ValueType type = expr->Type();
       if (!range && type == parser::ValueType::kVector) {
         res.value.kind = ValueKind::kVector;
         res.value.vector.reserve(m.size());
         for (EvalSeries& s : m) {
-          res.value.vector.push_back(Sample{std::move(s.metric), start_ms, s.floats[0].f});
+          if (s.floats.empty()) {
+            res.value.vector.push_back(
+                Sample{std::move(s.metric), start_ms, 0, std::move(s.histograms[0].h)});
+          } else {
+            res.value.vector.push_back(Sample{std::move(s.metric), start_ms, s.floats[0].f});
+          }
         }
       } else if (!range && type == parser::ValueType::kScalar) {
         res.value.kind = ValueKind::kScalar;
@@ -2063,7 +2256,8 @@ Result Engine::Exec(storage::Queryable& q, std::string_view query, int64_t start
         res.value.kind = ValueKind::kMatrix;
         res.value.matrix.reserve(m.size());
         for (EvalSeries& s : m) {
-          res.value.matrix.push_back(Series{std::move(s.metric), std::move(s.floats)});
+          res.value.matrix.push_back(
+              Series{std::move(s.metric), std::move(s.floats), std::move(s.histograms)});
         }
         std::sort(res.value.matrix.begin(), res.value.matrix.end(),
                   [](const Series& a, const Series& b) {

@@ -26,6 +26,10 @@ struct EngineOptions {
   bool enable_at_modifier = true;      // always on in Prometheus 3.x
   bool enable_negative_offset = true;  // always on in Prometheus 3.x
   parser::Options parser;              // feature flags for parsing
+  // Whether results may hold native histogram samples (Sample::h, Series::histograms). Callers
+  // that read only floats leave it off: a query whose result holds a histogram then fails with
+  // a "not supported" error instead of the histogram being read as a float.
+  bool native_histogram_results = false;
 };
 
 // Why a query failed, as the HTTP API classifies it ("errorType").

@@ -845,9 +845,52 @@ void FnHistogramFraction(std::vector<Vector>& args, const InstantCall& c, Vector
   }
 }
 
-// Functions of native histograms: float samples are ignored, so with float-only data they
-// return nothing.
-void FnHistogramOnly(std::vector<Vector>&, const InstantCall&, Vector&) {}
+// Functions of one native histogram giving a float (upstream simpleHistogramFunc): float
+// samples are ignored; the metric name is dropped.
+template <double (*F)(const model::FloatHistogram&)>
+void FnSimpleHistogram(std::vector<Vector>& args, const InstantCall&, Vector& out) {
+  for (Sample& s : args[0]) {
+    if (s.h == nullptr) continue;
+    const double v = F(*s.h);
+    model::Labels metric = s.metric;
+    if (!metric.MetricName().empty()) {
+      model::LabelsBuilder b(std::move(metric));
+      b.Del("__name__");
+      metric = b.Build();
+    }
+    out.push_back(Sample{std::move(metric), s.t, v});
+  }
+}
+
+double HistCount(const model::FloatHistogram& h) { return h.count; }
+double HistSum(const model::FloatHistogram& h) { return h.sum; }
+double HistAvg(const model::FloatHistogram& h) { return h.sum / h.count; }
+
+// Upstream histogramVariance: the observations are estimated at each bucket's arithmetic
+// (custom buckets, zero bucket) or geometric mean.
+double HistVariance(const model::FloatHistogram& h) {
+  const double mean = h.sum / h.count;
+  double variance = 0, c = 0;
+  model::AllBucketsIter it = h.AllBucketIterator();
+  while (it.Next()) {
+    const model::Bucket b = it.At();
+    if (b.count == 0) continue;
+    double val = 0;
+    if (h.UsesCustomBuckets()) {
+      val = (b.upper + b.lower) / 2.0;
+    } else if (b.lower <= 0 && b.upper >= 0) {
+      val = 0;
+    } else {
+      val = std::sqrt(b.upper * b.lower);
+      if (b.upper < 0) val = -val;
+    }
+    const double delta = val - mean;
+    KahanInc(b.count * delta * delta, variance, c);
+  }
+  variance += c;
+  return variance / h.count;
+}
+double HistStddev(const model::FloatHistogram& h) { return std::sqrt(HistVariance(h)); }
 
 struct InstantEntry {
   std::string_view name;
@@ -875,13 +918,13 @@ constexpr InstantEntry kInstantFuncs[] = {
     {"deg", FnDeg},
     {"exp", FnExp},
     {"floor", FnFloor},
-    {"histogram_avg", FnHistogramOnly},
-    {"histogram_count", FnHistogramOnly},
+    {"histogram_avg", FnSimpleHistogram<HistAvg>},
+    {"histogram_count", FnSimpleHistogram<HistCount>},
     {"histogram_fraction", FnHistogramFraction},
     {"histogram_quantile", FnHistogramQuantile},
-    {"histogram_stddev", FnHistogramOnly},
-    {"histogram_stdvar", FnHistogramOnly},
-    {"histogram_sum", FnHistogramOnly},
+    {"histogram_stddev", FnSimpleHistogram<HistStddev>},
+    {"histogram_stdvar", FnSimpleHistogram<HistVariance>},
+    {"histogram_sum", FnSimpleHistogram<HistSum>},
     {"hour", FnHour},
     {"ln", FnLn},
     {"log10", FnLog10},
@@ -917,6 +960,11 @@ RangeFunc FindRangeFunc(std::string_view name) {
     if (e.name == name) return e.fn;
   }
   return nullptr;
+}
+
+bool InstantFuncTakesHistograms(std::string_view name) {
+  return name == "histogram_avg" || name == "histogram_count" || name == "histogram_stddev" ||
+         name == "histogram_stdvar" || name == "histogram_sum";
 }
 
 InstantFunc FindInstantFunc(std::string_view name) {

@@ -520,6 +520,10 @@ class LazyLoader {
       s.labels = std::move(desc->labels);
       int64_t t = start_ms;
       for (const promql::parser::SequenceValue& v : desc->values) {
+        if (v.histogram != nullptr) {
+          return Status::InvalidArgument(fmt::format(
+              "{}: native histogram input series are not supported yet", util::GoQuote(line)));
+        }
         if (!v.omitted) s.samples.emplace_back(t, v.value);
         t += step_ms;
       }
@@ -800,6 +804,8 @@ struct GroupRun {
             st = h.status();
           } else if (h->values.size() != 1) {
             st = Status::InvalidArgument(fmt::format("expected 1 value, got {}", h->values.size()));
+          } else if (h->values[0].histogram != nullptr) {
+            st = Status::InvalidArgument("native histogram expected samples are not supported yet");
           } else {
             // SequenceValue's String(): "_" or the float as %f.
             st = Status::InvalidArgument(fmt::format(

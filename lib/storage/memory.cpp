@@ -30,7 +30,7 @@ class PointsIterator final : public SampleIterator {
   ValueType Seek(int64_t t) override {
     started_ = true;
     if (pos_ >= points_->size()) return ValueType::kNone;
-    if ((*points_)[pos_].t >= t) return ValueType::kFloat;
+    if ((*points_)[pos_].t >= t) return Current();
     auto it = std::lower_bound(points_->begin() + static_cast<std::ptrdiff_t>(pos_), points_->end(),
                                t, [](const Point& p, int64_t ts) { return p.t < ts; });
     pos_ = static_cast<size_t>(it - points_->begin());
@@ -39,11 +39,20 @@ class PointsIterator final : public SampleIterator {
 
   int64_t AtT() const override { return (*points_)[pos_].t; }
   double AtFloat() const override { return (*points_)[pos_].v; }
+  void AtFloatHistogram(model::FloatHistogram* out) const override {
+    const Point& p = (*points_)[pos_];
+    if (p.h != nullptr) {
+      *out = *p.h;
+    } else {
+      *out = model::FloatHistogram{};
+    }
+  }
   util::Status Err() const override { return util::Status::Ok(); }
 
  private:
   ValueType Current() const {
-    return pos_ < points_->size() ? ValueType::kFloat : ValueType::kNone;
+    if (pos_ >= points_->size()) return ValueType::kNone;
+    return (*points_)[pos_].h != nullptr ? ValueType::kFloatHistogram : ValueType::kFloat;
   }
 
   std::shared_ptr<const Points> points_;
@@ -209,6 +218,16 @@ MemoryStorage::MemoryStorage() = default;
 MemoryStorage::~MemoryStorage() = default;
 
 void MemoryStorage::Append(const model::Labels& labels, int64_t t_ms, double v) {
+  AppendPoint(labels, Point{t_ms, v, nullptr});
+}
+
+void MemoryStorage::AppendHistogram(const model::Labels& labels, int64_t t_ms,
+                                    model::FloatHistogram h) {
+  AppendPoint(labels, Point{t_ms, 0, std::make_shared<const model::FloatHistogram>(std::move(h))});
+}
+
+void MemoryStorage::AppendPoint(const model::Labels& labels, Point p) {
+  const int64_t t_ms = p.t;
   PROMKIT_CHECK(!labels.empty()) << "BUG: MemoryStorage::Append of a series without labels";
   std::unique_lock lock(mu_);
   auto [it, inserted] =
@@ -222,17 +241,17 @@ void MemoryStorage::Append(const model::Labels& labels, int64_t t_ms, double v) 
   }
   Points& pts = series_[it->second].points;
   if (pts.empty() || pts.back().t < t_ms) {
-    pts.push_back({t_ms, v});
+    pts.push_back(std::move(p));
     ++num_samples_;
     return;
   }
   auto pos = std::lower_bound(pts.begin(), pts.end(), t_ms,
                               [](const Point& p, int64_t t) { return p.t < t; });
   if (pos->t == t_ms) {
-    pos->v = v;  // a duplicate timestamp replaces
+    *pos = std::move(p);  // a duplicate timestamp replaces
     return;
   }
-  pts.insert(pos, {t_ms, v});
+  pts.insert(pos, std::move(p));
   ++num_samples_;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
-// MemoryStorage: an in-memory float series store behind the Queryable interface, for tests,
-// promtool's `test rules` and backfilling from rules (the role upstream's util/teststorage plays
-// there). Samples of a series are kept sorted by timestamp; appending a timestamp a series
-// already has replaces that sample's value (upstream's storage rejects a different value for a
-// duplicate timestamp; the promqltest scripts never load one, and rule backfill wants the last
-// value to win). An inverted index (label name -> value -> series) keeps selection cheap for
-// tens of thousands of series.
+// MemoryStorage: an in-memory series store (float samples and float native histograms) behind the
+// Queryable interface, for tests, promtool's `test rules` and backfilling from rules (the role
+// upstream's util/teststorage plays there). Samples of a series are kept sorted by timestamp;
+// appending a timestamp a series already has replaces that sample's value (upstream's storage
+// rejects a different value for a duplicate timestamp; the promqltest scripts never load one, and
+// rule backfill wants the last value to win). An inverted index (label name -> value -> series)
+// keeps selection cheap for tens of thousands of series.
 //
 // Thread-safety: every method may be called from several threads at once. Queriers copy the
 // samples they select (only those inside the querier's range and the Select hints), so a querier
@@ -35,6 +35,10 @@ class MemoryStorage final : public Queryable {
   // stored bit for bit, the StaleNaN staleness marker included.
   // REQUIRES: `labels` is not empty.
   void Append(const model::Labels& labels, int64_t t_ms, double v);
+  // Adds a native histogram sample (t_ms, h), as Append does for floats; iterators return it as
+  // ValueType::kFloatHistogram. A float and a histogram at the same timestamp: the last wins.
+  // REQUIRES: `labels` is not empty.
+  void AppendHistogram(const model::Labels& labels, int64_t t_ms, model::FloatHistogram h);
   // Drops every series.
   void Clear();
 
@@ -49,6 +53,7 @@ class MemoryStorage final : public Queryable {
   struct Point {
     int64_t t;
     double v;
+    std::shared_ptr<const model::FloatHistogram> h;  // set for a histogram sample (v unused)
   };
 
  private:
@@ -65,6 +70,7 @@ class MemoryStorage final : public Queryable {
   // Ids of the series having `name` with a value `m` accepts (all values when `m` is null).
   // REQUIRES: mu_ held.
   std::vector<uint32_t> IdsWithLabel(const std::string& name, const model::Matcher* m) const;
+  void AppendPoint(const model::Labels& labels, Point p);
 
   mutable std::shared_mutex mu_;
   std::vector<SeriesData> series_;                       // GUARDED_BY(mu_)

@@ -5,6 +5,7 @@
 // `promql-conformance: P passed, F failed, S skipped` with the skips by reason.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -34,12 +35,9 @@ struct SkipRule {
 constexpr SkipRule kSkipRules[] = {
     {SkipRule::kFile, "name_label_dropping", "delayed __name__ removal"},
     {SkipRule::kFile, "info", "info() (experimental)"},
-    {SkipRule::kFile, "histograms", "native histograms with custom buckets"},
-    {SkipRule::kFile, "native_histograms", "native histograms"},
     {SkipRule::kFile, "extended_vectors", "anchored/smoothed selectors (experimental)"},
     {SkipRule::kFile, "start_timestamps", "start timestamps"},
     {SkipRule::kFile, "type_and_unit", "__type__/__unit__ labels"},
-    {SkipRule::kFeature, "native_histograms", "native histograms"},
     {SkipRule::kFeature, "nhcb_load", "load_with_nhcb"},
     {SkipRule::kFeature, "info_function", "info() (experimental)"},
     {SkipRule::kFeature, "extended_range_selectors", "anchored/smoothed selectors"},
@@ -48,6 +46,24 @@ constexpr SkipRule kSkipRules[] = {
 };
 
 const std::string kDir = std::string(PROMKIT_SOURCE_DIR) + "/testdata/conformance/promql";
+
+// Evals of native histograms (the native_histograms feature, and the native_histograms and
+// histograms files) run unless listed in histogram_pending.txt (`file:line`, the ones not
+// passing yet): shrink that list as histogram support grows. With PROMKIT_HIST_PENDING_ALL set
+// the list is ignored, so the failures show what to list.
+const std::set<std::string>& HistogramPending() {
+  static const std::set<std::string> pending = [] {
+    std::set<std::string> out;
+    if (std::getenv("PROMKIT_HIST_PENDING_ALL") != nullptr) return out;
+    std::ifstream in(std::string(PROMKIT_SOURCE_DIR) + "/tests/promql/histogram_pending.txt");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line[0] != '#') out.insert(line);
+    }
+    return out;
+  }();
+  return pending;
+}
 
 std::vector<std::string> TestFiles() {
   std::vector<std::string> files;
@@ -120,6 +136,8 @@ TEST_P(PromqlConformance, File) {
   SkipFn skip = [&](const EvalCmd& ev) -> std::string {
     auto it = features.find({file, ev.line});
     if (it == features.end()) unlisted += fmt::format(" {}", ev.line);
+    const bool hist = stem == "native_histograms" || stem == "histograms" ||
+                      (it != features.end() && it->second.count("native_histograms") > 0);
     for (const SkipRule& r : kSkipRules) {
       if (r.kind == SkipRule::kFile && r.name == stem) {
         return fmt::format("file {}: {}", r.name, r.why);
@@ -128,6 +146,9 @@ TEST_P(PromqlConformance, File) {
           it->second.count(std::string(r.name)) > 0) {
         return fmt::format("feature {}: {}", r.name, r.why);
       }
+    }
+    if (hist && HistogramPending().count(fmt::format("{}:{}", file, ev.line)) > 0) {
+      return "native histograms: not passing yet (histogram_pending.txt)";
     }
     return {};
   };

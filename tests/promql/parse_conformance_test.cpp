@@ -175,5 +175,55 @@ TEST(ParseConformance, Series) {
   }
 }
 
+TEST(ParseSeriesDesc, NativeHistograms) {
+  auto res = ParseSeriesDesc(
+      "h {{schema:1 sum:-0.5 count:4 z_bucket:1 z_bucket_w:0.001 buckets:[1 2] offset:-1 "
+      "n_buckets:[0.5] n_offset:2 counter_reset_hint:gauge}}x1 _ 3 {{count:1}}");
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  ASSERT_EQ(res->values.size(), 5u);
+  const auto& h = res->values[0].histogram;
+  ASSERT_NE(h, nullptr);
+  EXPECT_TRUE(res->values[0].counter_reset_hint_set);
+  EXPECT_EQ(h, res->values[1].histogram);
+  EXPECT_EQ(h->schema, 1);
+  EXPECT_EQ(h->sum, -0.5);
+  EXPECT_EQ(h->count, 4);
+  EXPECT_EQ(h->zero_count, 1);
+  EXPECT_EQ(h->zero_threshold, 0.001);
+  EXPECT_EQ(h->positive_spans, (std::vector<model::Span>{{-1, 2}}));
+  EXPECT_EQ(h->positive_buckets, (std::vector<double>{1, 2}));
+  EXPECT_EQ(h->negative_spans, (std::vector<model::Span>{{2, 1}}));
+  EXPECT_EQ(h->negative_buckets, (std::vector<double>{0.5}));
+  EXPECT_EQ(h->counter_reset_hint, model::CounterResetHint::kGauge);
+  EXPECT_TRUE(res->values[2].omitted);
+  EXPECT_EQ(res->values[3].histogram, nullptr);
+  EXPECT_EQ(res->values[3].value, 3);
+  ASSERT_NE(res->values[4].histogram, nullptr);
+  EXPECT_FALSE(res->values[4].counter_reset_hint_set);
+  EXPECT_EQ(res->values[4].histogram->count, 1);
+
+  auto inc = ParseSeriesDesc("h {{sum:1 count:2 buckets:[2]}}+{{sum:2 count:1 buckets:[1]}}x2");
+  ASSERT_TRUE(inc.ok()) << inc.status().ToString();
+  ASSERT_EQ(inc->values.size(), 3u);
+  EXPECT_EQ(inc->values[2].histogram->count, 4);
+  EXPECT_EQ(inc->values[2].histogram->sum, 5);
+  EXPECT_EQ(inc->values[2].histogram->positive_buckets, (std::vector<double>{4}));
+  auto dec = ParseSeriesDesc("h {{count:5}}-{{count:1}}x2");
+  ASSERT_TRUE(dec.ok()) << dec.status().ToString();
+  EXPECT_EQ(dec->values[2].histogram->count, 3);
+
+  for (std::string_view bad :
+       {"h {{schema:1", "h {{foo:1}}", "h {{schema 1}}", "h {{sum:x}}", "h {{buckets:[1 2}}",
+        "h {{schema:0}}+{{schema:-1}}x2", "h {{counter_reset_hint:maybe}}", "h {{}}+1x2"}) {
+    SCOPED_TRACE(bad);
+    auto r = ParseSeriesDesc(bad);
+    EXPECT_FALSE(r.ok());
+  }
+  auto schema = ParseSeriesDesc("h {{schema:-1}}+{{schema:0}}x1 {{schema:0}}+{{schema:-1}}x2");
+  ASSERT_FALSE(schema.ok());
+  EXPECT_NE(schema.status().message().find("cannot merge from schema -1 to 0"), std::string::npos)
+      << schema.status().message();
+}
+
 }  // namespace
 }  // namespace promkit::promql::parser

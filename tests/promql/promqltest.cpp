@@ -61,7 +61,13 @@ std::string FormatSequence(const std::vector<parser::SequenceValue>& vals) {
   std::string out = "[";
   for (size_t i = 0; i < vals.size(); ++i) {
     if (i > 0) out += ' ';
-    out += vals[i].omitted ? "_" : FormatValue(vals[i].value);
+    if (vals[i].omitted) {
+      out += "_";
+    } else if (vals[i].histogram != nullptr) {
+      out += vals[i].histogram->String();
+    } else {
+      out += FormatValue(vals[i].value);
+    }
   }
   return out + "]";
 }
@@ -73,7 +79,18 @@ std::string FormatSeriesResult(const Series& s) {
     if (i > 0) out += ' ';
     out += fmt::format("{} @[{}]", FormatValue(s.floats[i].f), s.floats[i].t);
   }
+  out += fmt::format("] and {} histogram point{} [", s.histograms.size(),
+                     s.histograms.size() == 1 ? "" : "s");
+  for (size_t i = 0; i < s.histograms.size(); ++i) {
+    if (i > 0) out += ' ';
+    out += fmt::format("{} @[{}]", s.histograms[i].h->TestExpression(), s.histograms[i].t);
+  }
   return out + "]";
+}
+
+// A sample's value as upstream's failure messages print it.
+std::string FormatSampleValue(const Sample& s) {
+  return s.h != nullptr ? s.h->TestExpression() : FormatValue(s.f);
 }
 
 std::string_view KindName(ValueKind k) {
@@ -96,7 +113,7 @@ std::string FormatVector(const Vector& v) {
   std::string out;
   for (const Sample& s : v) {
     if (!out.empty()) out += ", ";
-    out += fmt::format("{} => {}", s.metric.ToString(), FormatValue(s.f));
+    out += fmt::format("{} => {}", s.metric.ToString(), FormatSampleValue(s));
   }
   return "[" + out + "]";
 }
@@ -338,10 +355,15 @@ util::Status ParseLoad(const std::vector<std::string_view>& lines, size_t& i, Sc
       }
       pending_st.reset();
     }
-    LoadedSeries s{desc->labels, {}, line_no};
+    LoadedSeries s{desc->labels, {}, {}, line_no};
     for (size_t k = 0; k < desc->values.size(); ++k) {
-      if (!desc->values[k].omitted) {
-        s.samples.emplace_back(static_cast<int64_t>(k) * cmd.step_ms, desc->values[k].value);
+      const parser::SequenceValue& sv = desc->values[k];
+      if (sv.omitted) continue;
+      const int64_t t = static_cast<int64_t>(k) * cmd.step_ms;
+      if (sv.histogram != nullptr) {
+        s.histograms.push_back(HPoint{t, sv.histogram});
+      } else {
+        s.samples.emplace_back(t, sv.value);
       }
     }
     auto same = std::find_if(cmd.series.begin(), cmd.series.end(),
@@ -652,6 +674,58 @@ std::string CheckMatrixSorted(const Matrix& m) {
   return {};
 }
 
+namespace {
+
+// Upstream's spansMatch: equal once zero-length spans are folded into their successors.
+bool SpansMatch(const std::vector<model::Span>& a, const std::vector<model::Span>& b) {
+  auto norm = [](const std::vector<model::Span>& s) {
+    std::vector<model::Span> out;
+    int32_t carry = 0;
+    for (const model::Span& sp : s) {
+      if (sp.length == 0) {
+        carry += sp.offset;
+        continue;
+      }
+      out.push_back({sp.offset + carry, sp.length});
+      carry = 0;
+    }
+    return out;
+  };
+  return norm(a) == norm(b);
+}
+
+bool BucketsMatch(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!AlmostEqual(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool HistogramsMatch(const model::FloatHistogram& want_in, const model::FloatHistogram& got_in,
+                     bool hint_set) {
+  model::FloatHistogram want = want_in, got = got_in;
+  want.Compact(0);
+  got.Compact(0);
+  if (want.schema != got.schema || !AlmostEqual(want.count, got.count) ||
+      !AlmostEqual(want.sum, got.sum)) {
+    return false;
+  }
+  if (want.UsesCustomBuckets() && want.custom_values != got.custom_values) return false;
+  if (want.zero_threshold != got.zero_threshold || !AlmostEqual(want.zero_count, got.zero_count)) {
+    return false;
+  }
+  if (!SpansMatch(want.negative_spans, got.negative_spans) ||
+      !BucketsMatch(want.negative_buckets, got.negative_buckets) ||
+      !SpansMatch(want.positive_spans, got.positive_spans) ||
+      !BucketsMatch(want.positive_buckets, got.positive_buckets)) {
+    return false;
+  }
+  return !hint_set || want.counter_reset_hint == got.counter_reset_hint;
+}
+
 std::string CompareResult(const EvalCmd& ev, const Value& v) {
   switch (v.kind) {
     case ValueKind::kMatrix: {
@@ -665,6 +739,7 @@ std::string CompareResult(const EvalCmd& ev, const Value& v) {
                              FormatSeriesResult(s));
         }
         std::vector<FPoint> want;
+        std::vector<std::pair<HPoint, bool>> want_h;  // (point, counter reset hint set)
         for (size_t i = 0; i < exp->values.size(); ++i) {
           int64_t t = ev.start_ms + static_cast<int64_t>(i) * ev.step_ms;
           if (t > ev.end_ms) {
@@ -672,11 +747,18 @@ std::string CompareResult(const EvalCmd& ev, const Value& v) {
                 "expected {} points for {}, but query time range cannot return this many points",
                 exp->values.size(), exp->labels.ToString());
           }
-          if (!exp->values[i].omitted) want.push_back({t, exp->values[i].value});
+          const parser::SequenceValue& sv = exp->values[i];
+          if (sv.omitted) continue;
+          if (sv.histogram != nullptr) {
+            want_h.push_back({HPoint{t, sv.histogram}, sv.counter_reset_hint_set});
+          } else {
+            want.push_back({t, sv.value});
+          }
         }
-        if (want.size() != s.floats.size()) {
-          return fmt::format("expected {} float points for {}, but got {}", want.size(),
-                             exp->labels.ToString(), FormatSeriesResult(s));
+        if (want.size() != s.floats.size() || want_h.size() != s.histograms.size()) {
+          return fmt::format("expected {} float points and {} histogram points for {}, but got {}",
+                             want.size(), want_h.size(), exp->labels.ToString(),
+                             FormatSeriesResult(s));
         }
         for (size_t i = 0; i < want.size(); ++i) {
           const FPoint& got = s.floats[i];
@@ -691,6 +773,23 @@ std::string CompareResult(const EvalCmd& ev, const Value& v) {
                 "expected float value at index {} (t={}) for {} to be {}, but got {} (result has "
                 "{})",
                 i, got.t, exp->labels.ToString(), FormatValue(want[i].f), FormatValue(got.f),
+                FormatSeriesResult(s));
+          }
+        }
+        for (size_t i = 0; i < want_h.size(); ++i) {
+          const HPoint& got = s.histograms[i];
+          const auto& [wp, hint_set] = want_h[i];
+          if (wp.t != got.t) {
+            return fmt::format(
+                "expected histogram value at index {} for {} to have timestamp {}, but it had "
+                "timestamp {} (result has {})",
+                i, exp->labels.ToString(), wp.t, got.t, FormatSeriesResult(s));
+          }
+          if (!HistogramsMatch(*wp.h, *got.h, hint_set)) {
+            return fmt::format(
+                "expected histogram value at index {} (t={}) for {} to be {}, but got {} (result "
+                "has {})",
+                i, got.t, exp->labels.ToString(), wp.h->TestExpression(), got.h->TestExpression(),
                 FormatSeriesResult(s));
           }
         }
@@ -711,13 +810,31 @@ std::string CompareResult(const EvalCmd& ev, const Value& v) {
         const ExpectedSeries* exp = ev.FindSeries(s.metric);
         if (exp == nullptr) {
           return fmt::format("unexpected metric {} in result, has value {}", s.metric.ToString(),
-                             FormatValue(s.f));
+                             FormatSampleValue(s));
         }
         if (ev.IsOrdered() && exp->pos != static_cast<int>(pos) + 1) {
           return fmt::format("expected metric {} with {} at position {} but was at {}",
                              s.metric.ToString(), FormatSequence(exp->values), exp->pos, pos + 1);
         }
-        double want = exp->values.empty() ? 0 : exp->values[0].value;
+        const parser::SequenceValue exp0 =
+            exp->values.empty() ? parser::SequenceValue() : exp->values[0];
+        if (exp0.histogram == nullptr && s.h != nullptr) {
+          return fmt::format("expected float value {} for {} but got histogram {}",
+                             FormatValue(exp0.value), s.metric.ToString(), s.h->TestExpression());
+        }
+        if (exp0.histogram != nullptr && s.h == nullptr) {
+          return fmt::format("expected histogram {} for {} but got float value {}",
+                             exp0.histogram->TestExpression(), s.metric.ToString(),
+                             FormatValue(s.f));
+        }
+        if (exp0.histogram != nullptr) {
+          if (!HistogramsMatch(*exp0.histogram, *s.h, exp0.counter_reset_hint_set)) {
+            return fmt::format("expected {} for {} but got {}", exp0.histogram->TestExpression(),
+                               s.metric.ToString(), s.h->TestExpression());
+          }
+          continue;
+        }
+        double want = exp0.value;
         if (!AlmostEqual(want, s.f)) {
           return fmt::format("expected {} for {} but got {}", FormatValue(want),
                              s.metric.ToString(), FormatValue(s.f));
@@ -734,6 +851,12 @@ std::string CompareResult(const EvalCmd& ev, const Value& v) {
       return {};
     }
     case ValueKind::kScalar:
+      if (!ev.expect_scalar && !ev.series.empty() && !ev.series[0].values.empty() &&
+          ev.series[0].values[0].histogram != nullptr) {
+        return fmt::format("expected histogram {} but got {}",
+                           ev.series[0].values[0].histogram->TestExpression(),
+                           FormatValue(v.scalar.v));
+      }
       if (!ev.expect_scalar) {
         return fmt::format("expected vector or matrix result, but got scalar {}",
                            FormatValue(v.scalar.v));

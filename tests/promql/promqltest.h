@@ -54,6 +54,7 @@ struct ExpectedSeries {
 struct LoadedSeries {
   model::Labels labels;
   std::vector<std::pair<int64_t, double>> samples;  // (ms, value), increasing time
+  std::vector<HPoint> histograms = {};              // native histogram samples, increasing time
   int line = 0;
 };
 
@@ -132,6 +133,12 @@ std::string CheckAnnotations(const EvalCmd& ev, const std::vector<std::string>& 
 std::string CheckExpectedFailure(const EvalCmd& ev, std::string_view error);
 // upstream's assertMatrixSorted.
 std::string CheckMatrixSorted(const Matrix& m);
+
+// upstream's compareNativeHistogram: both compacted, schema, zero threshold and spans exact,
+// counts, sum and buckets within AlmostEqual, custom bounds for custom-bucket schemas, and the
+// counter reset hint only when the expectation gave it (`hint_set`).
+bool HistogramsMatch(const model::FloatHistogram& want, const model::FloatHistogram& got,
+                     bool hint_set);
 
 // Go's strconv.ParseInt(s, 0, 64) falling back to strconv.ParseFloat (upstream's parseNumber).
 util::Result<double> ParseNumber(std::string_view s);

@@ -48,15 +48,20 @@ clear
   const LoadCmd& load = std::get<LoadCmd>(s.cmds[0]);
   EXPECT_EQ(load.line, 3);
   EXPECT_EQ(load.step_ms, 60000);
-  ASSERT_EQ(load.series.size(), 4u);
+  ASSERT_EQ(load.series.size(), 5u);
   // The second foo line replaces the first, as upstream's map does.
   EXPECT_EQ(load.series[0].labels, L({"__name__", "foo", "a", "b"}));
   EXPECT_EQ(load.series[0].samples, (std::vector<std::pair<int64_t, double>>{{0, 5}, {60000, 6}}));
   EXPECT_EQ(load.series[0].line, 5);
   EXPECT_EQ(load.series[1].samples, (std::vector<std::pair<int64_t, double>>{{0, 0}, {180000, 3}}));
+  // Native histogram values are loaded as histogram samples.
+  EXPECT_EQ(load.series[2].labels, L({"__name__", "hist"}));
   EXPECT_TRUE(load.series[2].samples.empty());
-  EXPECT_EQ(load.histogram_lines, std::vector<int>{7});
-  EXPECT_EQ(load.series[3].labels, L({"__name__", "braces", "a", "{{x}}"}));
+  ASSERT_EQ(load.series[2].histograms.size(), 1u);
+  EXPECT_EQ(load.series[2].histograms[0].h->count, 1);
+  EXPECT_TRUE(load.histogram_lines.empty());
+  EXPECT_TRUE(load.series[3].samples.empty());
+  EXPECT_EQ(load.series[4].labels, L({"__name__", "braces", "a", "{{x}}"}));
   EXPECT_EQ(std::get<ClearCmd>(s.cmds[1]).line, 11);
   // The command word is case-insensitive only as far as choosing the command; upstream then
   // matches the load line itself case-sensitively.
@@ -349,17 +354,18 @@ eval range from 0 to 2m step 1m foo
   EXPECT_EQ(
       CompareResult(ev, wrong_t),
       R"(expected float value at index 1 for {__name__="foo", a="1"} to have timestamp )"
-      R"(120000, but it had timestamp 60000 (result has 2 float points [1 @[0] 3 @[60000]]))");
+      R"(120000, but it had timestamp 60000 (result has 2 float points [1 @[0] 3 @[60000]] and 0 histogram points []))");
   Value wrong_v = m;
   wrong_v.matrix[1].floats[0].f = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_EQ(CompareResult(ev, wrong_v),
-            R"(expected float value at index 0 (t=0) for {__name__="foo", a="2"} to be stale, )"
-            R"(but got NaN (result has 3 float points [NaN @[0] 2 @[60000] 2 @[120000]]))");
+  EXPECT_EQ(
+      CompareResult(ev, wrong_v),
+      R"(expected float value at index 0 (t=0) for {__name__="foo", a="2"} to be stale, )"
+      R"(but got NaN (result has 3 float points [NaN @[0] 2 @[60000] 2 @[120000]] and 0 histogram points []))");
   Value short_series = m;
   short_series.matrix[0].floats.pop_back();
   EXPECT_EQ(
       CompareResult(ev, short_series),
-      R"(expected 2 float points for {__name__="foo", a="1"}, but got 1 float point [1 @[0]])");
+      R"(expected 2 float points and 0 histogram points for {__name__="foo", a="1"}, but got 1 float point [1 @[0]] and 0 histogram points [])");
   Value missing = m;
   missing.matrix.pop_back();
   EXPECT_EQ(CompareResult(ev, missing), R"(expected metric {__name__="foo", a="2"} not found)");

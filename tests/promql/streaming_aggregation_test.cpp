@@ -132,5 +132,40 @@ TEST(StreamingAggregation, ManyGroupsTakeTheCollectedPath) {
       engine.RangeQuery(db, "sum by (i) (rate(req_total[5m]) * 1)", 0, 1500'000, 1'000), q);
 }
 
+TEST(StreamingAggregation, HistogramInputStartsOverCollected) {
+  // A series with native histogram samples makes the streamed aggregation start over the
+  // collected way: count_over_time counts them, sum_over_time refuses them, either way as the
+  // collected path does, and the sample counters are not counted twice.
+  storage::MemoryStorage db;
+  Fill(db, 5, 1800'000, 15'000);
+  model::FloatHistogram h;
+  h.count = 3;
+  h.sum = 4.5;
+  h.positive_spans = {{0, 2}};
+  h.positive_buckets = {1, 2};
+  for (int64_t t = 0; t <= 1800'000; t += 30'000) {
+    db.AppendHistogram(model::Labels::FromList({{"__name__", "temp"}, {"i", "h"}, {"g", "0"}}), t,
+                       h);
+  }
+  Engine engine;
+  for (const char* q :
+       {"sum by (g) (count_over_time(temp[5m]))", "count by (g) (present_over_time(temp[5m]))",
+        "sum by (g) (sum_over_time(temp[5m]))"}) {
+    const std::string collected = std::string(q).insert(std::string(q).size() - 1, " * 1");
+    Result got = engine.RangeQuery(db, q, 300'000, 1800'000, 20'000);
+    Result want = engine.RangeQuery(db, collected, 300'000, 1800'000, 20'000);
+    ExpectSameResult(got, want, q);
+    // The collected form also counts the literal 1 at each of the 76 steps.
+    if (got.ok()) {
+      EXPECT_EQ(got.stats.total_samples, want.stats.total_samples - 76) << q;
+    }
+  }
+  Result counted =
+      engine.RangeQuery(db, "sum(count_over_time(temp{i=\"h\"}[5m]))", 300'000, 1800'000, 20'000);
+  ASSERT_TRUE(counted.ok()) << counted.error;
+  ASSERT_EQ(counted.value.matrix.size(), 1u);
+  EXPECT_EQ(counted.value.matrix[0].floats[0].f, 10);  // (0, 5m] at 30 s
+}
+
 }  // namespace
 }  // namespace promkit::promql

@@ -298,3 +298,41 @@ TEST(MemoryStorage, ConcurrentReadersAndWriter) {
 
 }  // namespace
 }  // namespace promkit::storage
+
+namespace promkit::storage {
+namespace {
+
+TEST(MemoryStorage, HistogramSamplesMixWithFloats) {
+  MemoryStorage s;
+  auto l = model::Labels::FromStrings({"__name__", "h"});
+  model::FloatHistogram h;
+  h.count = 4;
+  h.sum = 5;
+  h.positive_spans = {{0, 2}};
+  h.positive_buckets = {1, 3};
+  s.Append(l, 10, 1);
+  s.AppendHistogram(l, 20, h);
+  s.Append(l, 30, 3);
+  s.AppendHistogram(l, 30, h);  // replaces the float at 30
+  EXPECT_EQ(s.NumSamples(), 3u);
+  auto q = Open(s);
+  auto set = q->Select(false, nullptr, std::vector<model::Matcher>{Eq("__name__", "h")});
+  ASSERT_TRUE(set->Next());
+  auto it = set->At().Iterator();
+  ASSERT_EQ(it->Next(), ValueType::kFloat);
+  EXPECT_EQ(it->AtFloat(), 1);
+  std::vector<FloatPoint> floats;
+  EXPECT_EQ(it->AppendFloats(100, floats), ValueType::kFloatHistogram);
+  EXPECT_EQ(floats.size(), 1u);
+  EXPECT_EQ(it->AtT(), 20);
+  model::FloatHistogram got;
+  it->AtFloatHistogram(&got);
+  EXPECT_EQ(got, h);
+  EXPECT_EQ(it->Seek(25), ValueType::kFloatHistogram);
+  EXPECT_EQ(it->AtT(), 30);
+  EXPECT_EQ(it->Seek(30), ValueType::kFloatHistogram);
+  EXPECT_EQ(it->Next(), ValueType::kNone);
+}
+
+}  // namespace
+}  // namespace promkit::storage

@@ -54,10 +54,12 @@ class Annotations {
 // "1:5" for the start of `pos` in `query` (upstream's StartPosInput).
 std::string PosString(std::string_view query, parser::PositionRange pos);
 
-// One series of an intermediate result: points in time order.
+// One series of an intermediate result: float and histogram points, each in time order (at
+// distinct timestamps).
 struct EvalSeries {
   model::Labels metric;
   std::vector<FPoint> floats;
+  std::vector<HPoint> histograms = {};
 };
 using EvalMatrix = std::vector<EvalSeries>;
 
@@ -94,6 +96,8 @@ struct InstantCall {
 // one-element vector, strings as empty vectors; read strings from the call's AST).
 using InstantFunc = void (*)(std::vector<Vector>& args, const InstantCall& c, Vector& out);
 InstantFunc FindInstantFunc(std::string_view name);
+// Whether the instant function reads histogram samples (Sample::h); the others never see them.
+bool InstantFuncTakesHistograms(std::string_view name);
 
 // Helpers shared with aggregations.
 double Quantile(double q, std::vector<double>& values);  // upstream quantile(); sorts values

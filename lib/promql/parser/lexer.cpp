@@ -338,7 +338,7 @@ Lexer::State Lexer::Step(State s) {
     case State::kDurationExpr:
       return LexDurationExpr();
     case State::kHistogram:
-      return Errorf("native histogram series values are not supported");
+      return LexHistogram();
   }
   return State::kDone;
 }
@@ -525,6 +525,20 @@ Lexer::State Lexer::LexValueSequence() {
   } else {
     return Errorf(fmt::format("unexpected character in series sequence: {}", QuoteRune(r)));
   }
+  return State::kValueSequence;
+}
+
+// A native histogram description `{{...}}` in series values, emitted whole as one kOpenHist item
+// (the parser reads its fields); what follows (`x3`, `+{{...}}x3`) is lexed as series values.
+Lexer::State Lexer::LexHistogram() {
+  Next();  // the second '{'
+  size_t end = input_.find("}}", static_cast<size_t>(pos_));
+  if (end == std::string_view::npos) {
+    pos_ = static_cast<int>(input_.size());
+    return Errorf("histogram description incomplete unexpected: EOF");
+  }
+  pos_ = static_cast<int>(end + 2);
+  Emit(ItemType::kOpenHist);
   return State::kValueSequence;
 }
 

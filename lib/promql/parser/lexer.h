@@ -185,6 +185,7 @@ class Lexer {
   bool Is(std::string_view valid);
   void AcceptRun(std::string_view valid);
   State Errorf(std::string msg);
+  State LexHistogram();
 
   State Step(State s);
   State LexStatements();

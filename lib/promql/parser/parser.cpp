@@ -1,10 +1,14 @@
 #include "promql/parser/parser.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include <fmt/core.h>
@@ -357,6 +361,8 @@ class Parser {
   bool ParseSeriesValues(std::vector<SequenceValue>* out);
   bool ParseSeriesNumber(double* out);
   bool ParseUint(uint64_t* out);
+  bool ParseHistogramValues(std::vector<SequenceValue>* out);
+  std::shared_ptr<const model::FloatHistogram> ParseHistogramDesc(const Item& item, bool* hint_set);
 
   std::string_view input_;
   Options opts_;
@@ -1625,6 +1631,10 @@ bool Parser::ParseSeriesValues(std::vector<SequenceValue>* out) {
       }
       continue;
     }
+    if (t == ItemType::kOpenHist) {
+      if (!ParseHistogramValues(out)) return false;
+      continue;
+    }
     double v = 0;
     if (t == ItemType::kIdentifier) {
       Item id = Consume();
@@ -1661,6 +1671,218 @@ bool Parser::ParseSeriesValues(std::vector<SequenceValue>* out) {
       out->push_back({v, false});
     }
   }
+}
+
+// `{{...}}`, `{{...}}xN`, `{{...}}+{{...}}xN` or `{{...}}-{{...}}xN`.
+bool Parser::ParseHistogramValues(std::vector<SequenceValue>* out) {
+  bool hint_set = false;
+  Item first = Consume();
+  auto base = ParseHistogramDesc(first, &hint_set);
+  if (base == nullptr) return false;
+  ItemType t = Peek().type;
+  if (t == ItemType::kTimes) {
+    Consume();
+    uint64_t n = 0;
+    if (!ParseUint(&n)) return false;
+    for (uint64_t i = 0; i <= n; ++i) out->push_back(SequenceValue(base, hint_set));
+    return true;
+  }
+  if (t == ItemType::kAdd || t == ItemType::kSub) {
+    Item op = Consume();
+    if (Peek().type != ItemType::kOpenHist) {
+      Unexpected("series values", "");
+      return false;
+    }
+    Item inc_item = Consume();
+    auto inc = ParseHistogramDesc(inc_item, &hint_set);
+    if (inc == nullptr) return false;
+    if (Peek().type != ItemType::kTimes) {
+      Unexpected("series values", "");
+      return false;
+    }
+    Consume();
+    uint64_t n = 0;
+    if (!ParseUint(&n)) return false;
+    // As upstream: the base at time 0, then n times the increment added (subtracted).
+    out->push_back(SequenceValue(base, hint_set));
+    auto cur = base;
+    for (uint64_t i = 1; i <= n; ++i) {
+      if (cur->schema > inc->schema) {
+        AddErr(PositionRange{first.pos, last_end_},
+               fmt::format("error combining histograms: cannot merge from schema {} to {}",
+                           inc->schema, cur->schema));
+        return false;
+      }
+      auto next = std::make_shared<model::FloatHistogram>(*cur);
+      auto r = op.type == ItemType::kAdd ? next->Add(*inc) : next->Sub(*inc);
+      if (!r.ok()) {
+        AddErr(PositionRange{first.pos, last_end_}, std::string(r.status().message()));
+        return false;
+      }
+      cur = next;
+      out->push_back(SequenceValue(cur, hint_set));
+    }
+    return true;
+    return false;
+  }
+  out->push_back(SequenceValue(base, hint_set));
+  return true;
+}
+
+// The fields of one `{{key:value ...}}` histogram description (upstream buildHistogramFromMap):
+// keys are case-insensitive; a later key replaces an earlier one.
+std::shared_ptr<const model::FloatHistogram> Parser::ParseHistogramDesc(const Item& item,
+                                                                        bool* hint_set) {
+  std::string_view text = item.val;
+  const int base_pos = item.pos;
+  auto h = std::make_shared<model::FloatHistogram>();
+  *hint_set = false;
+  std::optional<std::vector<double>> buckets, n_buckets;
+  int64_t offset = 0, n_offset = 0;
+  size_t i = 2;  // past "{{"
+  const size_t end = text.size() - 2;
+  auto err = [&](size_t at, std::string msg) {
+    AddErr(PositionRange{base_pos + static_cast<int>(at), base_pos + static_cast<int>(end)},
+           std::move(msg));
+    return nullptr;
+  };
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  auto number = [&](std::string_view s, size_t at, double* out) {
+    std::string_view u = s;
+    bool neg = false;
+    if (!u.empty() && (u[0] == '-' || u[0] == '+')) {
+      neg = u[0] == '-';
+      u.remove_prefix(1);
+    }
+    int64_t iv = 0;
+    if (ParseGoInt(u, &iv)) {
+      *out = static_cast<double>(iv);
+    } else {
+      util::Result<double> f = util::ParseFloat(u);
+      if (!f.ok() || u.empty() || u[0] == '+' || u[0] == '-') {
+        err(at, fmt::format("error parsing number in histogram description: {}", util::GoQuote(s)));
+        return false;
+      }
+      *out = *f;
+    }
+    if (neg) *out = -*out;
+    return true;
+  };
+  auto integer = [&](std::string_view s, size_t at, int64_t* out) {
+    std::string_view u = s;
+    bool neg = !u.empty() && u[0] == '-';
+    if (neg) u.remove_prefix(1);
+    if (u.empty() || !ParseGoInt(u, out)) {
+      err(at, fmt::format("error parsing integer in histogram description: {}", util::GoQuote(s)));
+      return false;
+    }
+    if (neg) *out = -*out;
+    return true;
+  };
+  while (i < end) {
+    if (is_space(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t key_start = i;
+    while (i < end && text[i] != ':' && !is_space(text[i])) ++i;
+    std::string key = util::ToLower(text.substr(key_start, i - key_start));
+    static constexpr std::string_view kKeys[] = {
+        "sum",       "count",    "schema",     "offset",        "n_offset",          "buckets",
+        "n_buckets", "z_bucket", "z_bucket_w", "custom_values", "counter_reset_hint"};
+    if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
+      return err(key_start, fmt::format("bad histogram descriptor found: {}",
+                                        util::GoQuote(text.substr(key_start, i - key_start))));
+    }
+    if (i >= end || text[i] != ':') return err(key_start, "missing `:` for histogram descriptor");
+    ++i;
+    size_t val_start = i;
+    if (key == "buckets" || key == "n_buckets" || key == "custom_values") {
+      if (i >= end || text[i] != '[') {
+        return err(val_start, fmt::format("unexpected value for histogram descriptor {}, expected "
+                                          "a bucket list like [1 2 3]",
+                                          key));
+      }
+      size_t close = text.find(']', i);
+      if (close == std::string_view::npos || close > end) {
+        return err(val_start, "unclosed bucket list in histogram description");
+      }
+      std::vector<double> vals;
+      size_t j = i + 1;
+      while (j < close) {
+        if (is_space(text[j])) {
+          ++j;
+          continue;
+        }
+        size_t k = j;
+        while (k < close && !is_space(text[k])) ++k;
+        double v = 0;
+        if (!number(text.substr(j, k - j), j, &v)) return nullptr;
+        vals.push_back(v);
+        j = k;
+      }
+      if (vals.empty()) return err(val_start, "empty bucket list in histogram description");
+      i = close + 1;
+      if (key == "buckets") {
+        buckets = std::move(vals);
+      } else if (key == "n_buckets") {
+        n_buckets = std::move(vals);
+      } else {
+        h->custom_values = std::move(vals);
+      }
+      continue;
+    }
+    while (i < end && !is_space(text[i])) ++i;
+    std::string_view val = text.substr(val_start, i - val_start);
+    if (key == "counter_reset_hint") {
+      std::string v = util::ToLower(val);
+      if (v == "unknown") {
+        h->counter_reset_hint = model::CounterResetHint::kUnknown;
+      } else if (v == "reset") {
+        h->counter_reset_hint = model::CounterResetHint::kCounterReset;
+      } else if (v == "not_reset") {
+        h->counter_reset_hint = model::CounterResetHint::kNotCounterReset;
+      } else if (v == "gauge") {
+        h->counter_reset_hint = model::CounterResetHint::kGauge;
+      } else {
+        return err(val_start,
+                   fmt::format("bad histogram descriptor found: {}", util::GoQuote(val)));
+      }
+      *hint_set = true;
+    } else if (key == "schema" || key == "offset" || key == "n_offset") {
+      int64_t v = 0;
+      if (!integer(val, val_start, &v)) return nullptr;
+      if (key == "schema") {
+        h->schema = static_cast<int32_t>(v);
+      } else if (key == "offset") {
+        offset = v;
+      } else {
+        n_offset = v;
+      }
+    } else {
+      double v = 0;
+      if (!number(val, val_start, &v)) return nullptr;
+      if (key == "sum") {
+        h->sum = v;
+      } else if (key == "count") {
+        h->count = v;
+      } else if (key == "z_bucket") {
+        h->zero_count = v;
+      } else {
+        h->zero_threshold = v;
+      }
+    }
+  }
+  if (buckets) {
+    h->positive_spans = {{static_cast<int32_t>(offset), static_cast<uint32_t>(buckets->size())}};
+    h->positive_buckets = std::move(*buckets);
+  }
+  if (n_buckets) {
+    h->negative_spans = {
+        {static_cast<int32_t>(n_offset), static_cast<uint32_t>(n_buckets->size())}};
+    h->negative_buckets = std::move(*n_buckets);
+  }
+  return h;
 }
 
 SeriesDesc Parser::ParseSeriesDescTop() {

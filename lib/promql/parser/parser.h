@@ -5,10 +5,13 @@
 // Thread-safety: the functions are reentrant; results are plain values.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "model/histogram.h"
 #include "model/labels.h"
 #include "model/matchers.h"
 #include "promql/parser/ast.h"
@@ -49,11 +52,20 @@ util::Result<ExprPtr> ParseExpr(std::string_view input, const Options& opts = {}
 util::Result<std::vector<model::Matcher>> ParseMetricSelector(std::string_view input,
                                                               ParseErrors* errors = nullptr);
 
-// One value of a series description: a float (stale markers are the StaleNaN bit pattern) or
-// an omitted sample ("_").
+// One value of a series description: a float (stale markers are the StaleNaN bit pattern), a
+// native histogram ({{...}}), or an omitted sample ("_").
 struct SequenceValue {
+  SequenceValue() = default;
+  SequenceValue(double v, bool omit) : value(v), omitted(omit) {}
+  SequenceValue(std::shared_ptr<const model::FloatHistogram> h, bool hint_set)
+      : histogram(std::move(h)), counter_reset_hint_set(hint_set) {}
+
   double value = 0;
   bool omitted = false;
+  std::shared_ptr<const model::FloatHistogram> histogram;  // set for a histogram value
+  // Whether the histogram description gave counter_reset_hint explicitly (promqltest then
+  // compares the hint).
+  bool counter_reset_hint_set = false;
 };
 
 struct SeriesDesc {
@@ -62,8 +74,10 @@ struct SeriesDesc {
 };
 
 // Parses upstream's series notation (promqltest `load` lines and promtool test input_series):
-// `a{b="c"} 1+2x3 _ _x2 stale -1`. Native-histogram values ({{...}}) are not supported and
-// fail with a clear error.
+// `a{b="c"} 1+2x3 _ _x2 stale -1`, and native histograms as upstream writes them:
+// `{{schema:0 sum:5 count:4 z_bucket:1 z_bucket_w:0.001 buckets:[1 2 1] offset:1 n_buckets:[1]
+// n_offset:0 custom_values:[1 2] counter_reset_hint:gauge}}`, repeated with `x3`, or grown with
+// `{{a}}+{{b}}x3` / `{{a}}-{{b}}x3` (a, a+b, a+2b, a+3b).
 util::Result<SeriesDesc> ParseSeriesDesc(std::string_view input, ParseErrors* errors = nullptr);
 
 // The StaleNaN bit pattern Prometheus writes for staleness markers.
