@@ -230,6 +230,9 @@ struct Histogram {
 
   // The same histogram with float counts and absolute buckets.
   FloatHistogram ToFloat() const;
+  // Upstream's Histogram.String(), what `promtool tsdb dump` prints: as FloatHistogram's
+  // String() with the counts as integers.
+  std::string String() const;
 
   friend bool operator==(const Histogram&, const Histogram&) = default;
 };

@@ -350,6 +350,49 @@ std::string FloatHistogram::String() const {
   return s;
 }
 
+// Upstream's Histogram.String(): as FloatHistogram's, with the counts as integers (%d).
+std::string Histogram::String() const {
+  std::string s = "{count:" + std::to_string(count) + ", sum:" + G(sum);
+  const bool custom = UsesCustomBuckets();
+  auto bucket = [&](int32_t idx, bool positive, uint64_t n) {
+    Bucket b;
+    b.upper = BucketBound(idx, schema, custom_values);
+    b.lower = BucketBound(idx - 1, schema, custom_values);
+    if (!positive) b = Bucket{-b.upper, -b.lower};
+    b.lower_inclusive = custom ? idx == 0 : b.lower < 0;
+    b.upper_inclusive = custom || b.upper > 0;
+    std::string text = b.String();  // ends in ":0"
+    text.resize(text.size() - 1);
+    return text + std::to_string(n);
+  };
+  // Absolute counts from the deltas, in span order, stopping where spans and buckets disagree.
+  auto walk = [](const std::vector<Span>& spans, const std::vector<int64_t>& deltas, auto f) {
+    size_t bi = 0;
+    int64_t idx = 0;
+    uint64_t cur = 0;
+    for (const Span& sp : spans) {
+      idx += sp.offset;
+      for (uint32_t j = 0; j < sp.length && bi < deltas.size(); ++j, ++bi, ++idx) {
+        cur += static_cast<uint64_t>(deltas[bi]);
+        f(static_cast<int32_t>(idx), cur);
+      }
+    }
+  };
+  std::vector<std::string> negative;
+  walk(negative_spans, negative_buckets, [&](int32_t idx, uint64_t n) {
+    if (n != 0) negative.push_back(bucket(idx, false, n));
+  });
+  for (auto b = negative.rbegin(); b != negative.rend(); ++b) s += ", " + *b;
+  if (zero_count != 0) {
+    s += ", [" + G(-zero_threshold) + ',' + G(zero_threshold) + "]:" + std::to_string(zero_count);
+  }
+  walk(positive_spans, positive_buckets, [&](int32_t idx, uint64_t n) {
+    if (n != 0) s += ", " + bucket(idx, true, n);
+  });
+  s += '}';
+  return s;
+}
+
 std::string FloatHistogram::TestExpression() const {
   FloatHistogram m = *this;
   if (m.UsesCustomBuckets()) {

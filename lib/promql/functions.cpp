@@ -8,10 +8,10 @@
 #include <limits>
 #include <unordered_map>
 
+#include "model/internal/go_math.h"
 #include "model/labels.h"
 #include "promql/internal/eval.h"
 #include "promql/internal/go_atan.h"
-#include "promql/internal/go_log.h"
 #include "util/numbers.h"
 #include "util/strings.h"
 
@@ -381,9 +381,9 @@ PROMKIT_SIMPLE(FnCeil, std::ceil(v))
 PROMKIT_SIMPLE(FnFloor, std::floor(v))
 PROMKIT_SIMPLE(FnExp, std::exp(v))
 PROMKIT_SIMPLE(FnSqrt, std::sqrt(v))
-PROMKIT_SIMPLE(FnLn, internal::GoLog(v))
-PROMKIT_SIMPLE(FnLog2, internal::GoLog2(v))
-PROMKIT_SIMPLE(FnLog10, internal::GoLog10(v))
+PROMKIT_SIMPLE(FnLn, model::internal::GoLog(v))
+PROMKIT_SIMPLE(FnLog2, model::internal::GoLog2(v))
+PROMKIT_SIMPLE(FnLog10, model::internal::GoLog10(v))
 PROMKIT_SIMPLE(FnSin, std::sin(v))
 PROMKIT_SIMPLE(FnCos, std::cos(v))
 PROMKIT_SIMPLE(FnTan, std::tan(v))

@@ -22,7 +22,6 @@
 
 #include "testutil/subprocess.h"
 #include "tsdb/block_writer.h"
-#include "tsdb/histogram_string.h"
 #include "tsdb/meta.h"
 #include "tsdb/tsdb_test_util.h"
 
@@ -128,24 +127,24 @@ TEST(BlockWriterHistograms, PromkitAndPrometheusReadOurHistogramChunks) {
     const int64_t t = base + i * 15000;
     model::Histogram h = Counter(i);
     ASSERT_TRUE(b.AppendHistogram(counter, t, h).ok());
-    want.push_back("{__name__=\"h_counter\"} " + HistogramString(h) + " " + std::to_string(t));
+    want.push_back("{__name__=\"h_counter\"} " + h.String() + " " + std::to_string(t));
     if (i < 60) {
       model::FloatHistogram f = h.ToFloat();
       f.count += 0.25;
       f.zero_count += 0.25;
       ASSERT_TRUE(b.AppendFloatHistogram(floats, t, f).ok());
-      want.push_back("{__name__=\"h_float\"} " + FloatHistogramString(f) + " " + std::to_string(t));
+      want.push_back("{__name__=\"h_float\"} " + f.String() + " " + std::to_string(t));
       model::Histogram g = Counter((i * 37) % 100);  // goes up and down
       g.counter_reset_hint = model::CounterResetHint::kGauge;
       ASSERT_TRUE(b.AppendHistogram(gauge, t, g).ok());
-      want.push_back("{__name__=\"h_gauge\"} " + HistogramString(g) + " " + std::to_string(t));
+      want.push_back("{__name__=\"h_gauge\"} " + g.String() + " " + std::to_string(t));
       // Floats and histograms alternating in runs: each switch cuts a chunk.
       if (i / 10 % 2 == 0) {
         ASSERT_TRUE(b.Append(mixed, t, i).ok());
         want.push_back("{__name__=\"h_mixed\"} " + std::to_string(i) + " " + std::to_string(t));
       } else {
         ASSERT_TRUE(b.AppendHistogram(mixed, t, h).ok());
-        want.push_back("{__name__=\"h_mixed\"} " + HistogramString(h) + " " + std::to_string(t));
+        want.push_back("{__name__=\"h_mixed\"} " + h.String() + " " + std::to_string(t));
       }
     }
   }

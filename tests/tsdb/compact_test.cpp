@@ -22,7 +22,6 @@
 #include "tsdb/block.h"
 #include "tsdb/block_writer.h"
 #include "tsdb/db_readonly.h"
-#include "tsdb/histogram_string.h"
 #include "tsdb/meta.h"
 #include "tsdb/tsdb_test_util.h"
 #include "util/file.h"
@@ -650,7 +649,7 @@ TEST(CompactDb, HistogramSeriesMergeAndCleanTombstones) {
     for (int i = from; i < to; ++i) {
       const model::Histogram x = hist(i, part == 0 ? 0 : 1000);
       ASSERT_TRUE(b.AppendHistogram(ref, int64_t{i} * 10000, x).ok());
-      want.try_emplace(int64_t{i} * 10000, HistogramString(x));  // part 0 wins
+      want.try_emplace(int64_t{i} * 10000, x.String());  // part 0 wins
     }
     ASSERT_TRUE(b.Flush(dir.path()).ok());
   }

@@ -7,7 +7,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "tsdb/histogram_string.h"
 #include "util/numbers.h"
 
 namespace promkit::tsdb::testing {
@@ -56,10 +55,10 @@ std::vector<std::string> DumpLines(storage::SeriesSet& ss, util::Status* err) {
       std::string v;
       if (t == storage::ValueType::kHistogram) {
         it->AtHistogram(&h);
-        v = HistogramString(h);
+        v = h.String();
       } else if (t == storage::ValueType::kFloatHistogram) {
         it->AtFloatHistogram(&fh);
-        v = FloatHistogramString(fh);
+        v = fh.String();
       } else {
         v = util::FormatFloat(it->AtFloat());
       }

@@ -13,7 +13,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -223,11 +225,39 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
+// The body of GET http://127.0.0.1:<port><path> (HTTP/1.0, headers included), or "".
+std::string HttpGet(int port, const std::string& path) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  std::string out;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    const std::string req = "GET " + path + " HTTP/1.0\r\n\r\n";
+    if (::write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size())) {
+      char buf[65536];
+      for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;)
+        out.append(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+// The value of an unlabelled metric in a text exposition, or -1.
+double MetricValue(const std::string& exposition, const std::string& name) {
+  const std::string key = "\n" + name + " ";
+  const size_t at = exposition.find(key);
+  return at == std::string::npos ? -1 : std::strtod(exposition.c_str() + at + key.size(), nullptr);
+}
+
 // Runs Debian's prometheus on `data` until `segment` of its WAL holds `min_bytes`, then for
-// `extra` more, then sends `sig`. Returns false if that never happened within a minute.
+// `extra` more (and, with `until`, until it holds as well), then sends `sig`. Returns false if
+// that never happened within a minute.
 bool RunPrometheus(const std::string& config, const std::string& data, int port,
                    const std::string& segment, uintmax_t min_bytes, std::chrono::seconds extra,
-                   int sig, const std::string& log) {
+                   int sig, const std::string& log, const std::function<bool()>& until = nullptr) {
   pid_t pid = ::fork();
   if (pid == 0) {
     int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -248,6 +278,13 @@ bool RunPrometheus(const std::string& config, const std::string& data, int port,
     ready = fs::exists(seg) && fs::file_size(seg, ec) >= min_bytes;
   }
   if (ready) std::this_thread::sleep_for(extra);
+  if (ready && until) {
+    ready = false;
+    for (int i = 0; i < 600 && !ready; ++i) {
+      ready = until();
+      if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
   ::kill(pid, ready ? sig : SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -272,9 +309,16 @@ TEST(FreshDataDir, PromkitDumpsWhatPromtoolDumps) {
                         "        action: keep\n");
   const std::string data = scratch.path() + "/data";
   const std::string log = scratch.path() + "/prometheus.log";
-  // 4 s of scrapes at 25 ms: 160 samples, so full chunks get m-mapped; SIGTERM flushes them.
-  ASSERT_TRUE(
-      RunPrometheus(config, data, port, "00000000", 1, std::chrono::seconds(4), SIGTERM, log))
+  // At least 4 s of scrapes at 25 ms, and on until the head holds more chunks than series (some
+  // series had a chunk cut, which m-maps the full one; a loaded machine scrapes less often);
+  // SIGTERM flushes them.
+  auto chunk_cut = [port] {
+    const std::string m = HttpGet(port, "/metrics");
+    const double series = MetricValue(m, "prometheus_tsdb_head_series");
+    return series > 0 && MetricValue(m, "prometheus_tsdb_head_chunks") > series;
+  };
+  ASSERT_TRUE(RunPrometheus(config, data, port, "00000000", 1, std::chrono::seconds(4), SIGTERM,
+                            log, chunk_cut))
       << testing::ReadAll(log);
   ASSERT_TRUE(
       RunPrometheus(config, data, port, "00000001", 1, std::chrono::seconds(2), SIGKILL, log))

@@ -36,7 +36,6 @@
 #include "tsdb/backfill.h"
 #include "tsdb/compact.h"
 #include "tsdb/db_readonly.h"
-#include "tsdb/histogram_string.h"
 #include "tsdb/suggest.h"
 #include "util/duration.h"
 #include "util/file.h"
@@ -297,10 +296,10 @@ int RunDump(const DumpFlags& f, Mode mode) {
         // upstream formatSeriesSet: floats as %g, histograms as their String().
         if (t == storage::ValueType::kHistogram) {
           it->AtHistogram(&h);
-          out += tsdb::HistogramString(h);
+          out += h.String();
         } else if (t == storage::ValueType::kFloatHistogram) {
           it->AtFloatHistogram(&fh);
-          out += tsdb::FloatHistogramString(fh);
+          out += fh.String();
         } else {
           util::AppendFloat(out, it->AtFloat(), 'g', -1);
         }

@@ -1,10 +1,10 @@
 #pragma once
-// Go's math.Log2 and math.Exp2, bit for bit. Upstream's histogram quantile and fraction
-// interpolation use them, and the C library's versions (correctly rounded or not) differ from
-// Go's in the last bit for many inputs (glibc's exp2(-0.5) is 0.7071067811865476, Go's
-// 0.7071067811865475), which users would see in query results. These follow the algorithms of
-// Go's math package (FreeBSD's msun, as Go adapted it); Go's amd64 assembly Log computes the
-// same values as its portable version. Pure functions.
+// Go's math.Log, Log2, Log10 and Exp2, bit for bit (PromQL's ln(), log2() and log10() use them
+// too). Upstream's histogram quantile and fraction interpolation use them, and the C library's
+// versions (correctly rounded or not) differ from Go's in the last bit for many inputs (glibc's
+// exp2(-0.5) is 0.7071067811865476, Go's 0.7071067811865475), which users would see in query
+// results. These follow the algorithms of Go's math package (FreeBSD's msun, as Go adapted it);
+// Go's amd64 assembly Log computes the same values as its portable version. Pure functions.
 
 #include <cmath>
 #include <cstdint>
@@ -53,6 +53,12 @@ inline double GoLog2(double x) {
   if (frac == 0.5) return exp - 1;
   if (std::isnan(x) || std::isinf(x) || x <= 0) return GoLog(x) * kInvLn2;
   return GoLog(frac) * kInvLn2 + exp;
+}
+
+// Go's math.Log10: Log(x) * (1/Ln10).
+inline double GoLog10(double x) {
+  constexpr double kInvLn10 = 0.43429448190325182765112891891660508229439700580366656611445378;
+  return GoLog(x) * kInvLn10;
 }
 
 // Go's math.Exp2.
