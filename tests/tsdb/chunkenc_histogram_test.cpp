@@ -473,7 +473,8 @@ TEST(HistogramChunk, CorruptDataFailsCleanly) {
       }
     }
   }
-  auto it = NewIterator(Encoding::kHistogram, std::string("\x00\x01\x00\x00\x1f\xff\xff\xff", 8));
+  const std::string absurd("\x00\x01\x00\x00\x1f\xff\xff\xff", 8);  // outlives the iterator
+  auto it = NewIterator(Encoding::kHistogram, absurd);
   EXPECT_EQ(it->Next(), storage::ValueType::kNone);
   EXPECT_FALSE(it->Err().ok());
 }
