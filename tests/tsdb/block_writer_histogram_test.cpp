@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
+#include "testutil/http_server.h"
 #include "testutil/subprocess.h"
 #include "tsdb/block_writer.h"
 #include "tsdb/meta.h"
@@ -57,18 +58,6 @@ std::vector<std::string> Sorted(const std::string& text) { return testing::Sorte
 
 constexpr const char* kPrometheus = "/usr/bin/prometheus";
 constexpr const char* kCurl = "/usr/bin/curl";
-
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // The "histograms" of a query_range answer of Prometheus's HTTP API as dump lines:
 // [t,{"count":"c","sum":"s","buckets":[[rule,"lower","upper","count"],...]}] becomes
@@ -186,7 +175,7 @@ TEST(BlockWriterHistograms, PromkitAndPrometheusReadOurHistogramChunks) {
   if (!fs::exists(kPrometheus) || !fs::exists(kCurl)) {
     GTEST_SKIP() << "needs " << kPrometheus << " and " << kCurl;
   }
-  const int port = FreePort();
+  const int port = testutil::FreeLoopbackPort();
   const std::string config =
       dir.path() + "/../" + fs::path(dir.path()).filename().string() + ".yml";
   testing::WriteAll(config, "global:\n  scrape_interval: 1h\n");

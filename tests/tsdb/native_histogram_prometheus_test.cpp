@@ -104,18 +104,6 @@ std::string Body(int k) {
   return out + mf;
 }
 
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 TEST(PrometheusNativeHistograms, PromkitReadsWhatPrometheusScraped) {
   if (!fs::exists(kPrometheus)) GTEST_SKIP() << "needs " << kPrometheus;
   std::atomic<int> served{0};
@@ -143,7 +131,8 @@ TEST(PrometheusNativeHistograms, PromkitReadsWhatPrometheusScraped) {
     ::dup2(fd, 2);
     const std::string cfg = "--config.file=" + config;
     const std::string path = "--storage.tsdb.path=" + data;
-    const std::string listen = "--web.listen-address=127.0.0.1:" + std::to_string(FreePort());
+    const std::string listen =
+        "--web.listen-address=127.0.0.1:" + std::to_string(testutil::FreeLoopbackPort());
     ::execl(kPrometheus, "prometheus", cfg.c_str(), path.c_str(), listen.c_str(),
             "--enable-feature=native-histograms", static_cast<char*>(nullptr));
     ::_exit(127);

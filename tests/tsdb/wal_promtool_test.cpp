@@ -25,6 +25,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
+#include "testutil/http_server.h"
 #include "testutil/subprocess.h"
 #include "tsdb_test_util.h"
 #include "util/varint.h"
@@ -213,18 +214,6 @@ TEST(WalLive, DamageInTheRealWal) {
   }
 }
 
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // The body of GET http://127.0.0.1:<port><path> (HTTP/1.0, headers included), or "".
 std::string HttpGet(int port, const std::string& path) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -296,7 +285,7 @@ TEST(FreshDataDir, PromkitDumpsWhatPromtoolDumps) {
     GTEST_SKIP() << "needs " << kPromtool << " and " << kPrometheus;
   }
   testing::ScratchDir scratch;
-  const int port = FreePort();
+  const int port = testutil::FreeLoopbackPort();
   const std::string config = scratch.path() + "/prometheus.yml";
   testing::WriteAll(config,
                     "global:\n  scrape_interval: 25ms\n  scrape_timeout: 20ms\n"
